@@ -1,0 +1,235 @@
+// Decoding modules (https://webassembly.github.io/spec/core/binary/modules.html).
+// Sections are decoded into the AST; function bodies are recorded and read on first use
+// (or at once with `lazy: false`). Nothing is allocated from a count before the bytes behind
+// it are known to exist, so hostile sizes cost nothing.
+import {
+  type CustomSection, type Data, type Elem, type ElemMode, type Export, type ExternKind, type Func,
+  type Import, type ImportDesc, type Module, SECTION_ID, SECTION_ORDER, type SectionName,
+  type SectionSpan, type Table, emptyModule,
+} from '../core/ast.ts';
+import { DecodeError } from '../core/errors.ts';
+import { ALL_FEATURES, type FeatureSet } from '../core/features.ts';
+import { FUNCREF, type RefType } from '../core/types.ts';
+import { readExpr } from './decode-instr.ts';
+import { decodeNames } from './decode-names.ts';
+import { readGlobalType, readMemoryType, readRecGroup, readRefType, readTableType } from './decode-types.ts';
+import { DecodedFunc } from './func-body.ts';
+import { Reader } from './reader.ts';
+
+export interface DecodeOptions {
+  /** Read function bodies on first use (default). `false` reads and checks them all now. */
+  lazy?: boolean;
+  /** The features the module may use (default: all Tessera knows). */
+  features?: FeatureSet;
+}
+
+export const MAGIC = [0x00, 0x61, 0x73, 0x6d];
+export const VERSION = [0x01, 0x00, 0x00, 0x00];
+
+const SECTION_BY_ID: (SectionName | undefined)[] = [];
+for (const name of SECTION_ORDER) SECTION_BY_ID[SECTION_ID[name]] = name;
+const ORDER = new Map<SectionName, number>(SECTION_ORDER.map((name, i) => [name, i]));
+
+/** The original span of each decoded custom section, for lossless re-encoding. */
+export const CUSTOM_SPANS = new WeakMap<CustomSection, SectionSpan>();
+
+const EXTERN_KINDS: readonly ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
+
+/** Decodes a binary module. Throws DecodeError (with an absolute offset) if it is malformed. */
+export function decodeModule(input: Uint8Array | ArrayBuffer, options: DecodeOptions = {}): Module {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const r: Reader = new Reader(bytes, 0, bytes.length, options.features ?? ALL_FEATURES);
+  readHeader(r);
+  const m = emptyModule();
+  const sections: SectionSpan[] = [];
+  const state: SectionState = { funcTypes: undefined, codeCount: undefined };
+  let last = -1;
+  let lastName: SectionName | null = null;
+  while (!r.atEnd()) {
+    const start = r.pos;
+    const id = r.u8();
+    const sizeAt = r.pos;
+    const size = r.u32();
+    if (size > r.end - r.pos) r.fail('length out of bounds', sizeAt);
+    const span: SectionSpan = { id, start, contentStart: r.pos, end: r.pos + size };
+    const s = r.sub(span.contentStart, span.end);
+    if (id === 0) {
+      const custom: CustomSection = { name: s.name(), data: bytes.subarray(s.pos, span.end), after: lastName };
+      s.pos = span.end;
+      CUSTOM_SPANS.set(custom, span);
+      m.customs.push(custom);
+      if (custom.name === 'name') m.names = decodeNames(custom.data);
+    } else {
+      const name = SECTION_BY_ID[id];
+      if (!name) r.fail('malformed section id', start);
+      const order = ORDER.get(name) as number;
+      if (order <= last) r.fail('unexpected content after last section', start);
+      last = order;
+      lastName = name;
+      readSection(s, name, m, state);
+      if (s.pos !== span.end) s.fail('section size mismatch');
+    }
+    sections.push(span);
+    r.pos = span.end;
+  }
+  finish(r, m, state);
+  m.source = { bytes, sections };
+  if (options.lazy === false) for (const f of m.funcs) (f as DecodedFunc).read();
+  return m;
+}
+
+function readHeader(r: Reader): void {
+  const b = r.bytes;
+  if (b.length < 4) throw new DecodeError('unexpected end', b.length);
+  if (MAGIC.some((x, i) => b[i] !== x)) throw new DecodeError('magic header not detected', 0);
+  if (b.length < 8) throw new DecodeError('unexpected end', b.length);
+  if (VERSION.some((x, i) => b[4 + i] !== x)) throw new DecodeError('unknown binary version', 4);
+  r.pos = 8;
+}
+
+export interface SectionState {
+  /** The function section's type indices, until the code section pairs them with bodies. */
+  funcTypes: number[] | undefined;
+  codeCount: number | undefined;
+}
+
+export function readSection(r: Reader, name: SectionName, m: Module, state: SectionState): void {
+  switch (name) {
+    case 'type': m.types = readVec(r, readRecGroup); break;
+    case 'import': m.imports = readVec(r, readImport); break;
+    case 'func': state.funcTypes = readVec(r, (r) => r.u32()); break;
+    case 'table': m.tables = readVec(r, readTable); break;
+    case 'memory': m.memories = readVec(r, (r) => ({ type: readMemoryType(r) })); break;
+    case 'tag': m.tags = readVec(r, readTagType); break;
+    case 'global': m.globals = readVec(r, (r) => ({ type: readGlobalType(r), init: readExpr(r) })); break;
+    case 'export': m.exports = readVec(r, readExport); break;
+    case 'start': m.start = r.u32(); break;
+    case 'elem': m.elems = readVec(r, readElem); break;
+    case 'datacount': m.dataCount = r.u32(); break;
+    case 'code': readCode(r, m, state); break;
+    case 'data': m.datas = readVec(r, readData); break;
+  }
+}
+
+function readVec<T>(r: Reader, item: (r: Reader) => T): T[] {
+  const n = r.count();
+  const out: T[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = item(r);
+  return out;
+}
+
+function readTagType(r: Reader): { type: number } {
+  const at = r.pos;
+  if (r.u8() !== 0) r.fail('malformed tag attribute', at);
+  return { type: r.u32() };
+}
+
+function readImport(r: Reader): Import {
+  const module = r.name();
+  const name = r.name();
+  const at = r.pos;
+  const kind = r.u8();
+  let desc: ImportDesc;
+  switch (kind) {
+    case 0x00: desc = { kind: 'func', type: r.u32() }; break;
+    case 0x01: desc = { kind: 'table', type: readTableType(r) }; break;
+    case 0x02: desc = { kind: 'memory', type: readMemoryType(r) }; break;
+    case 0x03: desc = { kind: 'global', type: readGlobalType(r) }; break;
+    case 0x04: desc = { kind: 'tag', type: readTagType(r) }; break;
+    default: return r.fail('malformed import kind', at);
+  }
+  return { module, name, desc };
+}
+
+function readTable(r: Reader): Table {
+  if (r.peek() !== 0x40) return { type: readTableType(r) };
+  r.pos++;
+  const at = r.pos;
+  if (r.u8() !== 0x00) r.fail('malformed table', at);
+  const type = readTableType(r);
+  return { type, init: readExpr(r) };
+}
+
+function readExport(r: Reader): Export {
+  const name = r.name();
+  const at = r.pos;
+  const kind = EXTERN_KINDS[r.u8()];
+  if (!kind) r.fail('malformed export kind', at);
+  return { name, kind, index: r.u32() };
+}
+
+/** Element segments: flags 0-7 select mode, table index, and index or expression items. */
+function readElem(r: Reader): Elem {
+  const at = r.pos;
+  const flags = r.u32();
+  if (flags > 7) r.fail('malformed elements segment kind', at);
+  const passiveOrDeclarative = (flags & 1) !== 0;
+  const explicitTable = (flags & 2) !== 0;
+  const usesExprs = (flags & 4) !== 0;
+  let mode: ElemMode;
+  if (!passiveOrDeclarative) {
+    const table = explicitTable ? r.u32() : 0;
+    mode = { kind: 'active', table, offset: readExpr(r) };
+  } else {
+    mode = explicitTable ? { kind: 'declarative' } : { kind: 'passive' };
+  }
+  let type: RefType = FUNCREF;
+  // Flags 0 and 4 imply funcref; the others name the type (an elemkind byte for indices).
+  if (passiveOrDeclarative || explicitTable) {
+    if (usesExprs) type = readRefType(r);
+    else {
+      const kindAt = r.pos;
+      if (r.u8() !== 0x00) r.fail('malformed element kind', kindAt);
+    }
+  }
+  const init = usesExprs
+    ? readVec(r, readExpr)
+    : readVec(r, (r) => [{ op: 'ref.func' as const, func: r.u32() }]);
+  return { type, init, mode };
+}
+
+function readData(r: Reader): Data {
+  const at = r.pos;
+  const flags = r.u32();
+  let mode: Data['mode'];
+  switch (flags) {
+    case 0: mode = { kind: 'active', memory: 0, offset: readExpr(r) }; break;
+    case 1: mode = { kind: 'passive' }; break;
+    case 2: {
+      const memory = r.u32();
+      mode = { kind: 'active', memory, offset: readExpr(r) };
+      break;
+    }
+    default: return r.fail('malformed data segment kind', at);
+  }
+  const n = r.count();
+  return { init: r.bytesView(n), mode };
+}
+
+function readCode(r: Reader, m: Module, state: SectionState): void {
+  const countAt = r.pos;
+  const n = r.count();
+  const types = state.funcTypes ?? [];
+  if (n !== types.length) r.fail('function and code section have inconsistent lengths', countAt);
+  const funcs: Func[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const offset = r.pos;
+    const size = r.u32();
+    if (size > r.end - r.pos) r.unexpectedEnd();
+    const bodyStart = r.pos;
+    r.pos += size;
+    funcs[i] = new DecodedFunc(types[i], r, offset, bodyStart, r.pos);
+  }
+  m.funcs = funcs;
+  state.codeCount = n;
+}
+
+function finish(r: Reader, m: Module, state: SectionState): void {
+  const declared = state.funcTypes?.length ?? 0;
+  if (state.codeCount === undefined && declared > 0) {
+    r.fail('function and code section have inconsistent lengths');
+  }
+  if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
+    r.fail('data count and data section have inconsistent lengths');
+  }
+}

@@ -1,0 +1,76 @@
+// A decoded function whose body is read on first use. Decoding a module then costs a scan of
+// section headers, and an unchanged body is written back as its original bytes.
+import type { Expr, Func, Locals } from '../core/ast.ts';
+import { readExpr, readLocals } from './decode-instr.ts';
+import type { FeatureSet } from '../core/features.ts';
+import { Reader } from './reader.ts';
+
+export class DecodedFunc implements Func {
+  type: number;
+  /** Offset of the body's size field. */
+  readonly offset: number;
+  readonly #bytes: Uint8Array;
+  readonly #features: FeatureSet;
+  readonly #bodyStart: number;
+  readonly #end: number;
+  #locals: Locals[] | undefined;
+  #body: Expr | undefined;
+
+  constructor(type: number, section: Reader, offset: number, bodyStart: number, end: number) {
+    this.type = type;
+    this.offset = offset;
+    this.#bytes = section.bytes;
+    this.#features = section.features;
+    this.#bodyStart = bodyStart;
+    this.#end = end;
+  }
+
+  get locals(): Locals[] {
+    if (!this.#locals) this.read();
+    return this.#locals as Locals[];
+  }
+  set locals(value: Locals[]) {
+    if (!this.#body) this.read();
+    this.#locals = value;
+  }
+
+  get body(): Expr {
+    if (!this.#body) this.read();
+    return this.#body as Expr;
+  }
+  set body(value: Expr) {
+    if (!this.#locals) this.read();
+    this.#body = value;
+  }
+
+  /** True once locals or body have been read (and so may have been changed). */
+  get isRead(): boolean {
+    return this.#body !== undefined;
+  }
+
+  /** The original encoding: size field and body. */
+  get original(): Uint8Array {
+    return this.#bytes.subarray(this.offset, this.#end);
+  }
+
+  /** The buffer this function was decoded from. */
+  get source(): Uint8Array {
+    return this.#bytes;
+  }
+
+  /** Decodes locals and instructions; throws DecodeError for a malformed body. */
+  read(): void {
+    const { locals, body } = this.reread();
+    this.#locals = locals;
+    this.#body = body;
+  }
+
+  /** A fresh decoding of the original bytes, whatever has been read or set since. */
+  reread(): { locals: Locals[]; body: Expr } {
+    const r = new Reader(this.#bytes, this.#bodyStart, this.#end, this.#features);
+    const locals = readLocals(r);
+    const body = readExpr(r);
+    if (r.pos !== this.#end) r.fail('section size mismatch');
+    return { locals, body };
+  }
+}

@@ -1,0 +1,76 @@
+// Every error Tessera throws for bad input. One class per phase, as in the spec's reference
+// interpreter. A message starts with the spec's phrase ("unexpected end", "type mismatch",
+// ...) so the spec runner can match by prefix; details follow a colon.
+
+/** Malformed binary: `offset` is the absolute byte offset in the input. */
+export class DecodeError extends Error {
+  readonly offset: number;
+  /** The message without its location, starting with the spec's phrase. */
+  readonly phrase: string;
+  constructor(message: string, offset: number) {
+    super(`${message} (at byte 0x${offset.toString(16)})`);
+    this.name = 'DecodeError';
+    this.offset = offset;
+    this.phrase = message;
+  }
+}
+
+/** Malformed text: `line` and `column` are 1-based. */
+export class ParseError extends Error {
+  readonly line: number;
+  readonly column: number;
+  readonly phrase: string;
+  constructor(message: string, line: number, column: number) {
+    super(`${message} (at ${line}:${column})`);
+    this.name = 'ParseError';
+    this.line = line;
+    this.column = column;
+    this.phrase = message;
+  }
+}
+
+/** Invalid module: `offset` is the byte offset of the offending item, when known. */
+export class ValidationError extends Error {
+  readonly offset: number | undefined;
+  readonly phrase: string;
+  constructor(message: string, offset?: number) {
+    super(offset === undefined ? message : `${message} (at byte 0x${offset.toString(16)})`);
+    this.name = 'ValidationError';
+    this.offset = offset;
+    this.phrase = message;
+  }
+}
+
+/** Instantiation could not resolve or match an import. */
+export class LinkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LinkError';
+  }
+}
+
+/** The kinds of trap, named after the spec's messages. */
+export type TrapKind =
+  | 'unreachable'
+  | 'integer divide by zero'
+  | 'integer overflow'
+  | 'invalid conversion to integer'
+  | 'out of bounds memory access'
+  | 'out of bounds table access'
+  | 'undefined element'
+  | 'uninitialized element'
+  | 'indirect call type mismatch'
+  | 'null reference'
+  | 'cast failure'
+  | 'out of bounds array access'
+  | 'call stack exhausted'
+  | 'unaligned atomic';
+
+export class Trap extends Error {
+  readonly kind: TrapKind;
+  constructor(kind: TrapKind, detail?: string) {
+    super(detail ? `${kind}: ${detail}` : kind);
+    this.name = 'Trap';
+    this.kind = kind;
+  }
+}

@@ -1,0 +1,35 @@
+// 0xFB-prefixed opcodes: garbage collection (structs, arrays, i31, casts, conversions).
+// ref.test and ref.cast take two codes each (see the `reftype` immediate kind).
+import { op, PREFIX_GC } from './def.ts';
+
+export const GC_OPS = [
+  op('struct.new', PREFIX_GC, 0x00, 'type', null, 'gc'),
+  op('struct.new_default', PREFIX_GC, 0x01, 'type', null, 'gc'),
+  op('struct.get', PREFIX_GC, 0x02, 'type_field', null, 'gc'),
+  op('struct.get_s', PREFIX_GC, 0x03, 'type_field', null, 'gc'),
+  op('struct.get_u', PREFIX_GC, 0x04, 'type_field', null, 'gc'),
+  op('struct.set', PREFIX_GC, 0x05, 'type_field', null, 'gc'),
+  op('array.new', PREFIX_GC, 0x06, 'type', null, 'gc'),
+  op('array.new_default', PREFIX_GC, 0x07, 'type', null, 'gc'),
+  op('array.new_fixed', PREFIX_GC, 0x08, 'type_len', null, 'gc'),
+  op('array.new_data', PREFIX_GC, 0x09, 'type_data', null, 'gc'),
+  op('array.new_elem', PREFIX_GC, 0x0a, 'type_elem', null, 'gc'),
+  op('array.get', PREFIX_GC, 0x0b, 'type', null, 'gc'),
+  op('array.get_s', PREFIX_GC, 0x0c, 'type', null, 'gc'),
+  op('array.get_u', PREFIX_GC, 0x0d, 'type', null, 'gc'),
+  op('array.set', PREFIX_GC, 0x0e, 'type', null, 'gc'),
+  op('array.len', PREFIX_GC, 0x0f, 'none', null, 'gc'),
+  op('array.fill', PREFIX_GC, 0x10, 'type', null, 'gc'),
+  op('array.copy', PREFIX_GC, 0x11, 'type_type', null, 'gc'),
+  op('array.init_data', PREFIX_GC, 0x12, 'type_data', null, 'gc'),
+  op('array.init_elem', PREFIX_GC, 0x13, 'type_elem', null, 'gc'),
+  op('ref.test', PREFIX_GC, 0x14, 'reftype', null, 'gc'),
+  op('ref.cast', PREFIX_GC, 0x16, 'reftype', null, 'gc'),
+  op('br_on_cast', PREFIX_GC, 0x18, 'br_on_cast', null, 'gc'),
+  op('br_on_cast_fail', PREFIX_GC, 0x19, 'br_on_cast', null, 'gc'),
+  op('any.convert_extern', PREFIX_GC, 0x1a, 'none', null, 'gc'),
+  op('extern.convert_any', PREFIX_GC, 0x1b, 'none', null, 'gc'),
+  op('ref.i31', PREFIX_GC, 0x1c, 'none', null, 'gc'),
+  op('i31.get_s', PREFIX_GC, 0x1d, 'none', null, 'gc'),
+  op('i31.get_u', PREFIX_GC, 0x1e, 'none', null, 'gc'),
+];

@@ -1,0 +1,9 @@
+// Tessera's public API. Everything here runs in any modern JavaScript host.
+export { decodeModule, type DecodeOptions } from './binary/decode.ts';
+export { encodeModule, type EncodeOptions } from './binary/encode.ts';
+export { DecodeError, LinkError, ParseError, Trap, type TrapKind, ValidationError } from './core/errors.ts';
+export { OPCODES, opcodeByName, type ImmKind, type OpDef } from './core/opcodes.ts';
+export { ALL_FEATURES, FEATURES, WASM1, WASM2, WASM3, type Feature, type FeatureSet } from './core/features.ts';
+export { emptyModule, SECTION_ORDER } from './core/ast.ts';
+export type * from './core/ast.ts';
+export type * from './core/types.ts';
