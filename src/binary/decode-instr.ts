@@ -201,24 +201,37 @@ function readInstr(r: Reader, def: OpDef, code: number): Instr {
  * Reads instructions up to the `end` that closes the expression (consumed, not returned).
  * Nested blocks keep their own `end`s; legacy `delegate` closes a `try` instead of `end`.
  */
-export function readExpr(r: Reader): Expr {
+export function readExpr(r: Reader, hasDataCount = true): Expr {
   const tables = r.opcodes;
   const out: Instr[] = [];
-  let depth = 0;
+  // The opening instruction of each enclosing block: `else` belongs in an `if`, `catch`,
+  // `catch_all` and `delegate` in a `try`; anywhere else the binary grammar is broken.
+  const open: string[] = [];
   for (;;) {
+    const at = r.pos;
     const def = readOpcode(r, tables);
     const code = lastCode;
     switch (def.name) {
       case 'end':
-        if (depth === 0) return out;
-        depth--;
-        break;
-      case 'delegate':
-        // A delegate outside any try is left for the validator to reject.
-        if (depth > 0) depth--;
+        if (open.length === 0) return out;
+        open.pop();
         break;
       case 'block': case 'loop': case 'if': case 'try': case 'try_table':
-        depth++;
+        open.push(def.name);
+        break;
+      case 'else':
+        if (open.at(-1) !== 'if') r.fail('END opcode expected', at);
+        open[open.length - 1] = 'else';
+        break;
+      case 'catch': case 'catch_all':
+        if (open.at(-1) !== 'try') r.fail('END opcode expected', at);
+        break;
+      case 'delegate':
+        if (open.at(-1) !== 'try') r.fail('END opcode expected', at);
+        open.pop();
+        break;
+      case 'memory.init': case 'data.drop':
+        if (!hasDataCount) r.fail('data count section required', at);
         break;
     }
     out.push(readInstr(r, def, code));

@@ -13,6 +13,13 @@ import {
 // Shorthand reference types are shared objects: decoding allocates nothing for them.
 const NULLABLE_SHORTHAND = BY_CODE.heap.map((h) => (h ? Object.freeze<RefType>({ nullable: true, heap: h }) : undefined));
 
+/** A one-byte type code; the format reads it as an s7 LEB128, so a continuation is too long. */
+function typeByte(r: Reader): number {
+  const b = r.u8();
+  if (b & 0x80) r.fail('integer representation too long', r.pos);
+  return b;
+}
+
 export function readHeapType(r: Reader): HeapType {
   const at = r.pos;
   const b = r.peek();
@@ -36,18 +43,18 @@ function refTypeFrom(r: Reader, first: number, at: number, what: string): RefTyp
 
 export function readRefType(r: Reader): RefType {
   const at = r.pos;
-  return refTypeFrom(r, r.u8(), at, 'malformed reference type');
+  return refTypeFrom(r, typeByte(r), at, 'malformed reference type');
 }
 
 export function readValType(r: Reader): ValType {
   const at = r.pos;
-  const b = r.u8();
+  const b = typeByte(r);
   return BY_CODE.valtype[b] ?? refTypeFrom(r, b, at, 'malformed value type');
 }
 
 function readStorageType(r: Reader): StorageType {
   const at = r.pos;
-  const b = r.u8();
+  const b = typeByte(r);
   return BY_CODE.valtype[b] ?? BY_CODE.packed[b] ?? refTypeFrom(r, b, at, 'malformed storage type');
 }
 
@@ -91,13 +98,13 @@ function readCompType(r: Reader, form: number, at: number): CompType {
 
 function readSubType(r: Reader): SubType {
   const at = r.pos;
-  const form = r.u8();
+  const form = typeByte(r);
   if (form === SUB || form === SUB_FINAL) {
     const n = r.count();
     const supertypes: number[] = new Array(n);
     for (let i = 0; i < n; i++) supertypes[i] = r.u32();
     const compAt = r.pos;
-    return { final: form === SUB_FINAL, supertypes, comp: readCompType(r, r.u8(), compAt) };
+    return { final: form === SUB_FINAL, supertypes, comp: readCompType(r, typeByte(r), compAt) };
   }
   return { final: true, supertypes: [], comp: readCompType(r, form, at) };
 }
@@ -129,8 +136,9 @@ function readLimits(r: Reader, allowed: number): RawLimits {
   const flags = r.u8();
   if (flags & ~(allowed & featureFlags(r.features))) r.fail('malformed limits flags', at);
   const is64 = (flags & LIMITS_64) !== 0;
-  const min = is64 ? r.u64() : r.u32();
-  const max = flags & LIMITS_HAS_MAX ? (is64 ? r.u64() : r.u32()) : undefined;
+  // Wasm 3.0 reads both bounds as u64 for either address type; validation checks the range.
+  const min = r.u64();
+  const max = flags & LIMITS_HAS_MAX ? r.u64() : undefined;
   const out: RawLimits = {
     limits: max === undefined ? { min } : { min, max },
     addr: is64 ? 'i64' : 'i32',

@@ -36,11 +36,12 @@ export const CUSTOM_SPANS = new WeakMap<CustomSection, SectionSpan>();
 const EXTERN_KINDS: readonly ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 
 /** Decodes a binary module. Throws DecodeError (with an absolute offset) if it is malformed. */
-export function decodeModule(input: Uint8Array | ArrayBuffer, options: DecodeOptions = {}): Module {
+function decodeSections(input: Uint8Array | ArrayBuffer, options: DecodeOptions, partial: Module[]): Module {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const r: Reader = new Reader(bytes, 0, bytes.length, options.features ?? ALL_FEATURES);
   readHeader(r);
   const m = emptyModule();
+  partial.push(m);
   const sections: SectionSpan[] = [];
   const state: SectionState = { funcTypes: undefined, codeCount: undefined };
   let last = -1;
@@ -52,8 +53,8 @@ export function decodeModule(input: Uint8Array | ArrayBuffer, options: DecodeOpt
     const size = r.u32();
     if (size > r.end - r.pos) r.fail('length out of bounds', sizeAt);
     const span: SectionSpan = { id, start, contentStart: r.pos, end: r.pos + size };
-    const s = r.sub(span.contentStart, span.end);
     if (id === 0) {
+      const s = r.sub(span.contentStart, span.end);
       const custom: CustomSection = { name: s.name(), data: bytes.subarray(s.pos, span.end), after: lastName };
       s.pos = span.end;
       CUSTOM_SPANS.set(custom, span);
@@ -66,6 +67,9 @@ export function decodeModule(input: Uint8Array | ArrayBuffer, options: DecodeOpt
       if (order <= last) r.fail('unexpected content after last section', start);
       last = order;
       lastName = name;
+      // As in the reference decoder, reading may run past the section's end (into the
+      // following bytes); the size is checked afterwards. Errors then match the spec's.
+      const s = r.sub(span.contentStart, bytes.length);
       readSection(s, name, m, state);
       if (s.pos !== span.end) s.fail('section size mismatch');
     }
@@ -76,6 +80,24 @@ export function decodeModule(input: Uint8Array | ArrayBuffer, options: DecodeOpt
   m.source = { bytes, sections };
   if (options.lazy === false) for (const f of m.funcs) (f as DecodedFunc).read();
   return m;
+}
+
+/**
+ * Decodes the sections, then the bodies if asked. When a later section is malformed, a
+ * malformed body before it is the first error in byte order, as a streaming decoder sees it.
+ */
+export function decodeModule(input: Uint8Array | ArrayBuffer, options: DecodeOptions = {}): Module {
+  const partial: Module[] = [];
+  try {
+    return decodeSections(input, options, partial);
+  } catch (e) {
+    if (e instanceof DecodeError) {
+      for (const f of partial[0]?.funcs ?? []) {
+        if (f instanceof DecodedFunc && f.offset < e.offset) f.read();
+      }
+    }
+    throw e;
+  }
 }
 
 function readHeader(r: Reader): void {
@@ -91,6 +113,8 @@ export interface SectionState {
   /** The function section's type indices, until the code section pairs them with bodies. */
   funcTypes: number[] | undefined;
   codeCount: number | undefined;
+  /** memory.init and data.drop need a data count section before the code. */
+  hasDataCount?: boolean;
 }
 
 export function readSection(r: Reader, name: SectionName, m: Module, state: SectionState): void {
@@ -105,7 +129,7 @@ export function readSection(r: Reader, name: SectionName, m: Module, state: Sect
     case 'export': m.exports = readVec(r, readExport); break;
     case 'start': m.start = r.u32(); break;
     case 'elem': m.elems = readVec(r, readElem); break;
-    case 'datacount': m.dataCount = r.u32(); break;
+    case 'datacount': m.dataCount = r.u32(); state.hasDataCount = true; break;
     case 'code': readCode(r, m, state); break;
     case 'data': m.datas = readVec(r, readData); break;
   }
@@ -207,10 +231,9 @@ function readData(r: Reader): Data {
 }
 
 function readCode(r: Reader, m: Module, state: SectionState): void {
-  const countAt = r.pos;
   const n = r.count();
+  // A count that differs from the function section's is reported once all sections are read.
   const types = state.funcTypes ?? [];
-  if (n !== types.length) r.fail('function and code section have inconsistent lengths', countAt);
   const funcs: Func[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const offset = r.pos;
@@ -218,7 +241,7 @@ function readCode(r: Reader, m: Module, state: SectionState): void {
     if (size > r.end - r.pos) r.unexpectedEnd();
     const bodyStart = r.pos;
     r.pos += size;
-    funcs[i] = new DecodedFunc(types[i], r, offset, bodyStart, r.pos);
+    funcs[i] = new DecodedFunc(types[i] ?? 0, r, offset, bodyStart, r.pos, state.hasDataCount);
   }
   m.funcs = funcs;
   state.codeCount = n;
@@ -226,9 +249,7 @@ function readCode(r: Reader, m: Module, state: SectionState): void {
 
 function finish(r: Reader, m: Module, state: SectionState): void {
   const declared = state.funcTypes?.length ?? 0;
-  if (state.codeCount === undefined && declared > 0) {
-    r.fail('function and code section have inconsistent lengths');
-  }
+  if ((state.codeCount ?? 0) !== declared) r.fail('function and code section have inconsistent lengths');
   if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
     r.fail('data count and data section have inconsistent lengths');
   }

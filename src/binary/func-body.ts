@@ -11,16 +11,20 @@ export class DecodedFunc implements Func {
   readonly offset: number;
   readonly #bytes: Uint8Array;
   readonly #features: FeatureSet;
+  readonly #hasDataCount: boolean;
   readonly #bodyStart: number;
   readonly #end: number;
   #locals: Locals[] | undefined;
   #body: Expr | undefined;
 
-  constructor(type: number, section: Reader, offset: number, bodyStart: number, end: number) {
+  constructor(
+    type: number, section: Reader, offset: number, bodyStart: number, end: number, hasDataCount = false,
+  ) {
     this.type = type;
     this.offset = offset;
     this.#bytes = section.bytes;
     this.#features = section.features;
+    this.#hasDataCount = hasDataCount;
     this.#bodyStart = bodyStart;
     this.#end = end;
   }
@@ -67,9 +71,11 @@ export class DecodedFunc implements Func {
 
   /** A fresh decoding of the original bytes, whatever has been read or set since. */
   reread(): { locals: Locals[]; body: Expr } {
-    const r = new Reader(this.#bytes, this.#bodyStart, this.#end, this.#features);
+    // Like the reference decoder, read on past the body's end if its bytes do not close it;
+    // the size check below then reports the mismatch.
+    const r = new Reader(this.#bytes, this.#bodyStart, this.#bytes.length, this.#features);
     const locals = readLocals(r);
-    const body = readExpr(r);
+    const body = readExpr(r, this.#hasDataCount);
     if (r.pos !== this.#end) r.fail('section size mismatch');
     return { locals, body };
   }

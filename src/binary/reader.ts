@@ -198,7 +198,7 @@ export class Reader {
   name(): string {
     const at = this.pos;
     const n = this.u32();
-    if (n > this.end - this.pos) this.fail('unexpected end of section or function', at);
+    if (n > this.end - this.pos) this.fail('length out of bounds', at);
     const b = this.bytes;
     const start = this.pos;
     const stop = start + n;

@@ -1,0 +1,156 @@
+// The spec testsuite's binary modules against the decoder and encoder: one test per `.wast`
+// file. `assert_malformed` modules must fail to decode with the spec's phrase; every other
+// binary module must decode (function bodies included) and re-encode to the same bytes.
+// Validation, linking and instantiation are checked elsewhere; text modules are left to
+// the text parser's runner and counted as skipped here.
+//
+// The testsuite is read in place from ../shared/testsuite (override: TESSERA_TESTSUITE).
+// Known failures live in testsuite-binary.known.ts.
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeModule, DecodeError, encodeModule, FEATURES, WASM3 } from '../src/index.ts';
+import type { DecodeOptions, Feature, FeatureSet, Module } from '../src/index.ts';
+import { KNOWN_FAILURES } from './testsuite-binary.known.ts';
+import { scanWastBinary } from './wast-binary.ts';
+import type { WastBinaryModule } from './wast-binary.ts';
+
+const ROOT = process.env.TESSERA_TESTSUITE ??
+  fileURLToPath(new URL('../../shared/testsuite/', import.meta.url));
+const FOLDERS = ['core', 'legacy', 'custom', 'proposals'];
+/** Failures printed per file; the rest are counted. */
+const MAX_SHOWN = 20;
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+/** Paths relative to ROOT, `/`-separated, sorted. */
+function wastFiles(): string[] {
+  const files: string[] = [];
+  for (const folder of FOLDERS) {
+    const dir = join(ROOT, folder);
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+      if (entry.endsWith('.wast')) files.push(`${folder}/${entry.split('\\').join('/')}`);
+    }
+  }
+  return files.sort();
+}
+
+const isFeature = (name: string): name is Feature => (FEATURES as readonly string[]).includes(name);
+
+/**
+ * The features a file is written for: Wasm 3.0, plus the legacy exception instructions
+ * under legacy/, plus the proposal of a proposals/<name>/ folder. Features matter here:
+ * core/binary.wast expects memory limits flag 0x08 to be malformed, which
+ * custom-page-sizes makes well-formed. `undefined`: a proposal Tessera does not know.
+ */
+function featuresOf(file: string): FeatureSet | undefined {
+  const [folder, proposal] = file.split('/');
+  if (folder === 'legacy') return new Set<Feature>([...WASM3, 'legacy-exceptions']);
+  if (folder !== 'proposals') return WASM3;
+  if (proposal === undefined || !isFeature(proposal)) return undefined;
+  return new Set<Feature>([...WASM3, proposal]);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** Checks one binary module; returns what went wrong, or `undefined` when it passes. */
+function check(m: WastBinaryModule, features: FeatureSet): string | undefined {
+  // The decoder does not take `features` yet; the intersection keeps this call compiling
+  // (and the features passed) before and after it does.
+  const options: DecodeOptions & { features?: FeatureSet } = { features };
+  let module: Module;
+  try {
+    module = decodeModule(m.bytes, options);
+    for (const func of module.funcs) void func.body; // bodies decode lazily
+  } catch (e) {
+    if (!(e instanceof DecodeError)) return `crashed: ${errorText(e)}`;
+    if (m.kind !== 'assert_malformed') return `decode failed: ${e.message}`;
+    const expected = m.expected ?? '';
+    return e.phrase.startsWith(expected)
+      ? undefined
+      : `expected "${expected}", got "${e.phrase}" at ${hex(e.offset)}`;
+  }
+  if (m.kind === 'assert_malformed') return `decoded, expected "${m.expected ?? ''}"`;
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeModule(module);
+  } catch (e) {
+    return `encode failed: ${errorText(e)}`;
+  }
+  const n = Math.min(bytes.length, m.bytes.length);
+  let i = 0;
+  while (i < n && bytes[i] === m.bytes[i]) i++;
+  if (i === n && bytes.length === m.bytes.length) return undefined;
+  const at = (b: Uint8Array): string => (i < b.length ? hex(b[i]) : 'end');
+  return `re-encoding differs at byte ${hex(i)}: ${at(bytes)} instead of ${at(m.bytes)} ` +
+    `(${bytes.length} bytes instead of ${m.bytes.length})`;
+}
+
+const files = wastFiles();
+
+test('the testsuite is present', () => {
+  assert.ok(files.length > 0,
+    `no .wast files under ${ROOT}; set TESSERA_TESTSUITE to the spec testsuite`);
+});
+
+for (const file of files) {
+  const features = featuresOf(file);
+  const skip = features === undefined
+    ? `proposal ${file.split('/')[1]} is not supported (no such feature in src/core/features.ts)`
+    : false;
+  test(file, { skip }, () => {
+    if (features === undefined) return;
+    const scan = scanWastBinary(readFileSync(join(ROOT, file)), file);
+    skipped += scan.skipped.length;
+    const problems: string[] = [];
+    const listed = new Set<string>();
+    for (const m of scan.modules) {
+      const key = `${file}:${m.line}`;
+      const problem = check(m, features);
+      const known = KNOWN_FAILURES.get(key);
+      if (known !== undefined) {
+        listed.add(key);
+        if (problem === undefined) {
+          failed++;
+          problems.push(`${key}: passes but is listed as a known failure ("${known}"); unlist it`);
+        } else {
+          skipped++;
+        }
+      } else if (problem === undefined) {
+        passed++;
+      } else {
+        failed++;
+        problems.push(`${key}: ${m.kind}: ${problem}`);
+      }
+    }
+    for (const key of KNOWN_FAILURES.keys()) {
+      if (key.startsWith(`${file}:`) && !listed.has(key)) {
+        failed++;
+        problems.push(`${key}: listed as a known failure but no binary module is there`);
+      }
+    }
+    const shown = problems.slice(0, MAX_SHOWN);
+    if (problems.length > MAX_SHOWN) shown.push(`... and ${problems.length - MAX_SHOWN} more`);
+    assert.equal(problems.length, 0, `${problems.length} failure(s):\n${shown.join('\n')}`);
+  });
+}
+
+test('every known failure names a file of this run', () => {
+  const names = new Set(files);
+  const stale = [...KNOWN_FAILURES.keys()].filter((key) => !names.has(key.replace(/:\d+$/, '')));
+  assert.deepEqual(stale, []);
+});
+
+after(() => {
+  console.log(`testsuite-binary: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+});
