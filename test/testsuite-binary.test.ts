@@ -90,10 +90,33 @@ function check(m: WastBinaryModule, features: FeatureSet): string | undefined {
   const n = Math.min(bytes.length, m.bytes.length);
   let i = 0;
   while (i < n && bytes[i] === m.bytes[i]) i++;
-  if (i === n && bytes.length === m.bytes.length) return undefined;
+  if (i === n && bytes.length === m.bytes.length) return checkCanonical(module, m.bytes, features);
   const at = (b: Uint8Array): string => (i < b.length ? hex(b[i]) : 'end');
   return `re-encoding differs at byte ${hex(i)}: ${at(bytes)} instead of ${at(m.bytes)} ` +
     `(${bytes.length} bytes instead of ${m.bytes.length})`;
+}
+
+/**
+ * The canonical encoding must decode to a module whose canonical encoding is the same bytes,
+ * and V8 must judge it as it judges the original (when V8 knows all the features used).
+ */
+function checkCanonical(module: Module, original: Uint8Array, features: FeatureSet): string | undefined {
+  let canonical: Uint8Array;
+  let again: Uint8Array;
+  try {
+    canonical = encodeModule(module, { canonical: true });
+    const redecoded = decodeModule(canonical, { features, lazy: false });
+    again = encodeModule(redecoded, { canonical: true });
+  } catch (e) {
+    return `canonical re-encoding failed: ${errorText(e)}`;
+  }
+  if (again.length !== canonical.length || again.some((b, k) => b !== canonical[k])) {
+    return 'canonical encoding is not stable under decode and encode';
+  }
+  if (WebAssembly.validate(original) !== WebAssembly.validate(canonical)) {
+    return 'V8 judges the canonical encoding differently from the original';
+  }
+  return undefined;
 }
 
 const files = wastFiles();

@@ -9,7 +9,7 @@ import {
 } from '../core/ast.ts';
 import { DecodeError } from '../core/errors.ts';
 import { ALL_FEATURES, type FeatureSet } from '../core/features.ts';
-import { FUNCREF, type RefType } from '../core/types.ts';
+import { FUNCREF, REF_FUNC, type RefType } from '../core/types.ts';
 import { readExpr } from './decode-instr.ts';
 import { decodeNames } from './decode-names.ts';
 import { readGlobalType, readMemoryType, readRecGroup, readRefType, readTableType } from './decode-types.ts';
@@ -197,8 +197,9 @@ function readElem(r: Reader): Elem {
   } else {
     mode = explicitTable ? { kind: 'declarative' } : { kind: 'passive' };
   }
-  let type: RefType = FUNCREF;
-  // Flags 0 and 4 imply funcref; the others name the type (an elemkind byte for indices).
+  // Function indices make elements of type (ref func); flag 4 implies funcref; the other
+  // expression forms name their type (https://webassembly.github.io/spec/core/binary/modules.html#element-section).
+  let type: RefType = usesExprs ? FUNCREF : REF_FUNC;
   if (passiveOrDeclarative || explicitTable) {
     if (usesExprs) type = readRefType(r);
     else {

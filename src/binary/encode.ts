@@ -23,7 +23,7 @@ export interface EncodeOptions {
 
 const EXTERN_CODE = { func: 0, table: 1, memory: 2, global: 3, tag: 4 } as const;
 
-export function encodeModule(m: Module, options: EncodeOptions = {}): Uint8Array {
+export function encodeModule(m: Module, options: EncodeOptions = {}): Uint8Array<ArrayBuffer> {
   const source = options.canonical ? undefined : m.source;
   const spans = new Map<number, SectionSpan>();
   if (source) for (const s of source.sections) if (s.id !== 0) spans.set(s.id, s);
@@ -144,11 +144,12 @@ function funcIndexOf(item: Elem['init'][number]): number | undefined {
 }
 
 function writeElem(w: Writer, e: Elem): void {
-  const isFuncref = e.type.nullable && e.type.heap === 'func';
-  const indices = isFuncref && e.init.every((item) => funcIndexOf(item) !== undefined);
+  // Index forms carry (ref func) elements; the implicit type of flag 4 is funcref.
+  const isFuncref = e.type.heap === 'func';
+  const indices = isFuncref && !e.type.nullable && e.init.every((item) => funcIndexOf(item) !== undefined);
   const mode = e.mode;
   let flags: number;
-  if (mode.kind === 'active') flags = mode.table === 0 && isFuncref ? 0 : 2;
+  if (mode.kind === 'active') flags = mode.table === 0 && (indices || (isFuncref && e.type.nullable)) ? 0 : 2;
   else flags = mode.kind === 'passive' ? 1 : 3;
   if (!indices) flags |= 4;
   w.u32(flags);

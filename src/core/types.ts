@@ -101,6 +101,7 @@ export type BlockType =
 // Shorthands in common use.
 export const FUNCREF: RefType = Object.freeze({ nullable: true, heap: 'func' });
 export const EXTERNREF: RefType = Object.freeze({ nullable: true, heap: 'extern' });
+export const REF_FUNC: RefType = Object.freeze({ nullable: false, heap: 'func' });
 
 export function isRefType(t: StorageType): t is RefType {
   return typeof t === 'object';
