@@ -100,8 +100,8 @@ function check(m: WastBinaryModule, features: FeatureSet): string | undefined {
  * The canonical encoding must decode to a module whose canonical encoding is the same bytes,
  * and V8 must judge it as it judges the original (when V8 knows all the features used).
  */
-function checkCanonical(module: Module, original: Uint8Array, features: FeatureSet): string | undefined {
-  let canonical: Uint8Array;
+function checkCanonical(module: Module, original: Uint8Array<ArrayBuffer>, features: FeatureSet): string | undefined {
+  let canonical: Uint8Array<ArrayBuffer>;
   let again: Uint8Array;
   try {
     canonical = encodeModule(module, { canonical: true });

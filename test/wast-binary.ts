@@ -38,7 +38,7 @@ export interface WastBinaryModule {
   /** `(module definition ...)`: defined, not instantiated. */
   readonly definition: boolean;
   /** The concatenation of the form's strings. */
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
 }
 
 /** A module form the scanner does not extract: text `(module ...)` or `(module quote ...)`. */
@@ -78,7 +78,7 @@ interface Atom {
 }
 interface Str {
   readonly type: 'string';
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly line: number;
   readonly column: number;
 }
