@@ -78,7 +78,7 @@ interface Atom {
 }
 interface Str {
   readonly type: 'string';
-  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly bytes: Uint8Array;
   readonly line: number;
   readonly column: number;
 }
