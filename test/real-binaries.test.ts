@@ -7,9 +7,6 @@ import assert from 'node:assert/strict';
 import { decodeModule, encodeModule } from '../src/index.ts';
 import { realBinaries, REAL_BINARY_SPECS } from './real-binaries.ts';
 
-// The tsconfig lib (es2024, no DOM) declares no WebAssembly namespace; this is all we use.
-declare const WebAssembly: { validate(bytes: Uint8Array): boolean };
-
 const binaries = realBinaries();
 
 test('real binaries: at least one package is installed', () => {
@@ -74,6 +71,15 @@ for (const binary of binaries) {
 
     await t.test('re-encodes byte-identical', () => {
       assertSameBytes(encodeModule(decodeModule(binary.bytes)), binary.bytes);
+    });
+
+    await t.test('its canonical encoding is valid and stable', () => {
+      const module = decodeModule(binary.bytes);
+      for (const func of module.funcs) void func.body;
+      const canonical = encodeModule(module, { canonical: true });
+      assert.ok(canonical.length <= binary.bytes.length);
+      assert.equal(WebAssembly.validate(canonical), true);
+      assertSameBytes(encodeModule(decodeModule(canonical), { canonical: true }), canonical);
     });
 
     await t.test('re-encodes byte-identical after every body was read', () => {

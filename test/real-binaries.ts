@@ -61,7 +61,7 @@ export interface RealBinary {
   readonly name: string;
   /** Absolute path of the binary. */
   readonly path: string;
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly pkg: string;
   /** The installed version of `pkg`. */
   readonly version: string;
@@ -102,7 +102,7 @@ export function realBinaries(names?: readonly string[]): RealBinary[] {
     const version = typeof meta === 'object' && meta !== null && 'version' in meta &&
       typeof meta.version === 'string' ? meta.version : '?';
     const buffer = readFileSync(path);
-    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    const bytes = new Uint8Array(buffer);
     found.push({ name: spec.name, path, bytes, pkg: spec.pkg, version, about: spec.about });
   }
   return found;

@@ -1,0 +1,100 @@
+// `npm run bench [-- options]`: every suite's tasks on every subject, in one process, with
+// ratios against the peers. Options:
+//   --quick            shorter warm-up and time budget (numbers are noisier)
+//   --suite=a,b        only these suites (default: all)
+//   --only=a,b         only these subjects (names as in the report)
+//   --tasks=a,b        only tasks whose name contains one of these (e.g. --tasks=tessera,V8)
+
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { realBinaries } from '../test/real-binaries.ts';
+import { collectGarbage, FULL, measure, QUICK } from './measure.ts';
+import type { MeasureOptions } from './measure.ts';
+import { briefError, decodePeers } from './peers.ts';
+import { formatRate, formatReport, MB } from './report.ts';
+import type { Cell, Results } from './report.ts';
+import type { Subject, Suite } from './task.ts';
+import { tesseraDecodeTasks } from './tessera.ts';
+
+interface SuiteOptions {
+  readonly only?: readonly string[];
+}
+
+/** Suites by name; a later benchmark (e.g. validation) adds an entry here. */
+const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<Suite>>> = {
+  async decode(options) {
+    const subjects: Subject[] = realBinaries(options.only).map((b) => ({
+      name: b.name, bytes: b.bytes, about: `${b.pkg}@${b.version}: ${b.about}`,
+    }));
+    const ours = await tesseraDecodeTasks();
+    const peers = await decodePeers();
+    return {
+      title: 'Binary decode: real binaries from npm packages',
+      subjects,
+      tasks: [...ours.tasks, ...peers.tasks],
+      notes: [...ours.notes, ...peers.notes],
+    };
+  },
+};
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+async function runSuite(suite: Suite, options: MeasureOptions): Promise<Results> {
+  const results = new Map<string, Map<string, Cell>>();
+  for (const subject of suite.subjects) {
+    const row = new Map<string, Cell>();
+    results.set(subject.name, row);
+    for (const task of suite.tasks) {
+      collectGarbage();
+      let cell: Cell;
+      try {
+        const prepared = await task.prepare(subject);
+        const measurement = await measure(prepared.run, options);
+        const mbPerS = subject.bytes.length / MB / (measurement.medianMs / 1000);
+        cell = { ok: true, measurement, mbPerS, note: prepared.note };
+        process.stderr.write(`  ${subject.name} / ${task.name}: ${formatRate(mbPerS)} MB/s ` +
+          `(median ${measurement.medianMs.toFixed(2)} ms of ${measurement.runs} runs)\n`);
+      } catch (error) {
+        cell = { ok: false, error: briefError(error) };
+        process.stderr.write(`  ${subject.name} / ${task.name}: error: ${cell.error}\n`);
+      }
+      row.set(task.name, cell);
+    }
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      suite: { type: 'string' },
+      only: { type: 'string' },
+      tasks: { type: 'string' },
+    },
+  });
+  const options = values.quick ? QUICK : FULL;
+  const names = list(values.suite) ?? Object.keys(SUITES);
+  const unknown = names.filter((n) => !(n in SUITES));
+  if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
+  const taskFilter = list(values.tasks);
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`Tessera benchmarks: Node ${process.version} (V8 ${process.versions.v8}), ` +
+    `${cpus().length} x ${cpu}, ${values.quick ? 'quick' : 'full'} mode ` +
+    `(warm-up ${options.warmupMs} ms, budget ${options.budgetMs} ms and ${options.minRuns}+ runs, ` +
+    `cap ${options.capMs} ms)`);
+  for (const name of names) {
+    let suite = await SUITES[name]({ only: list(values.only) });
+    if (taskFilter !== undefined) {
+      suite = { ...suite, tasks: suite.tasks.filter((t) => taskFilter.some((f) => t.name.includes(f))) };
+    }
+    process.stderr.write(`${suite.title}: ${suite.subjects.length} subjects, ${suite.tasks.length} tasks\n`);
+    const results = await runSuite(suite, options);
+    console.log(`\n${formatReport(suite, results)}`);
+  }
+}
+
+await main();
