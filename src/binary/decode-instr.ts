@@ -1,7 +1,8 @@
 // Decoding instructions (https://webassembly.github.io/spec/core/binary/instructions.html).
 // The opcode table drives it: one dense lookup per prefix, one switch over immediate kinds.
 import type { Catch, Expr, Instr, Locals, MemArg } from '../core/ast.ts';
-import { type OpDef, type OpcodeTables } from '../core/opcodes.ts';
+import type { FeatureSet } from '../core/features.ts';
+import { type OpDef, TWO_CODE_KINDS, opcodeTables } from '../core/opcodes.ts';
 import type { ValType } from '../core/types.ts';
 import { readBlockType, readHeapType, readValType } from './decode-types.ts';
 import type { Reader } from './reader.ts';
@@ -10,39 +11,81 @@ import type { Reader } from './reader.ts';
 const MEMARG_HAS_MEMORY = 0x40;
 const MAX_LOCALS = 0xffff_ffff;
 
-// Instructions without immediates are shared, frozen objects: decoding a body allocates only
-// for instructions that carry data. Replace them rather than mutating them.
-const BARE = new Map<OpDef, Instr>();
-function bare(def: OpDef): Instr {
-  let instr = BARE.get(def);
-  if (!instr) {
-    instr = Object.freeze({ op: def.name }) as Instr;
-    BARE.set(def, instr);
-  }
-  return instr;
+/** What an instruction means for the block structure of a body. */
+const PLAIN = 0;
+const OPENS = 1;
+const END = 2;
+const ELSE = 3;
+const CATCH = 4;
+const DELEGATE = 5;
+const NEEDS_DATA_COUNT = 6;
+
+const ROLES: Readonly<Record<string, number>> = {
+  block: OPENS, loop: OPENS, if: OPENS, try: OPENS, try_table: OPENS, end: END, else: ELSE,
+  catch: CATCH, catch_all: CATCH, delegate: DELEGATE, 'memory.init': NEEDS_DATA_COUNT,
+  'data.drop': NEEDS_DATA_COUNT,
+};
+
+/**
+ * One decodable code: its row, whether it is the row's second code (TWO_CODE_KINDS), its
+ * structural role, and, for instructions without immediates, the one shared instance.
+ * Those are frozen: decoding a body allocates only for instructions that carry data.
+ * Replace them rather than mutating them.
+ */
+export interface DecodeEntry {
+  readonly def: OpDef;
+  readonly variant: boolean;
+  readonly role: number;
+  readonly bare: Instr | undefined;
+}
+
+export interface DecodeTables {
+  readonly single: readonly (DecodeEntry | undefined)[];
+  /** Indexed by prefix byte. */
+  readonly prefixed: readonly (readonly (DecodeEntry | undefined)[] | undefined)[];
+}
+
+const decodeTablesCache = new WeakMap<FeatureSet, DecodeTables>();
+
+export function decodeTables(features: FeatureSet): DecodeTables {
+  let tables = decodeTablesCache.get(features);
+  if (tables) return tables;
+  const rows = opcodeTables(features);
+  const entries = new Map<OpDef, DecodeEntry>();
+  const entry = (def: OpDef | undefined, code: number): DecodeEntry | undefined => {
+    if (!def) return undefined;
+    const variant = TWO_CODE_KINDS.has(def.imm) && code !== def.code;
+    const key = variant ? undefined : entries.get(def);
+    if (key) return key;
+    const bare = def.imm === 'none' || (def.imm === 'select' && !variant)
+      ? Object.freeze({ op: def.name }) as Instr : undefined;
+    const made: DecodeEntry = { def, variant, role: ROLES[def.name] ?? PLAIN, bare };
+    if (!variant) entries.set(def, made);
+    return made;
+  };
+  const prefixed: ((DecodeEntry | undefined)[] | undefined)[] = new Array(256).fill(undefined);
+  for (const [prefix, table] of rows.prefixed) prefixed[prefix] = table.map((def, code) => entry(def, code));
+  tables = { single: rows.single.map((def, code) => entry(def, code)), prefixed };
+  decodeTablesCache.set(features, tables);
+  return tables;
 }
 
 const hex = (n: number) => n.toString(16).padStart(2, '0');
 
-/** The code (without prefix) of the opcode readOpcode read last; avoids a result object. */
-export let lastCode = 0;
-
-/** Reads one opcode (with its prefix) and returns its row, or fails with "illegal opcode". */
-export function readOpcode(r: Reader, tables: OpcodeTables): OpDef {
+/** Reads one opcode (with its prefix), or fails with "illegal opcode". */
+export function readOpcode(r: Reader, tables: DecodeTables): DecodeEntry {
   const at = r.pos;
   const b = r.u8();
-  const table = tables.prefixed.get(b);
+  const table = tables.prefixed[b];
   if (table) {
     const code = r.u32();
-    const def = table[code];
-    if (!def) return r.fail(`illegal opcode ${hex(b)} ${hex(code)}`, at);
-    lastCode = code;
-    return def;
+    const e = table[code];
+    if (!e) return r.fail(`illegal opcode ${hex(b)} ${hex(code)}`, at);
+    return e;
   }
-  const def = tables.single[b];
-  if (!def) return r.fail(`illegal opcode ${hex(b)}`, at);
-  lastCode = b;
-  return def;
+  const e = tables.single[b];
+  if (!e) return r.fail(`illegal opcode ${hex(b)}`, at);
+  return e;
 }
 
 export function readMemArg(r: Reader): MemArg {
@@ -77,11 +120,13 @@ function readIndices(r: Reader): number[] {
 }
 
 /** One instruction's immediates, after its opcode. */
-function readInstr(r: Reader, def: OpDef, code: number): Instr {
+function readInstr(r: Reader, e: DecodeEntry): Instr {
+  if (e.bare) return e.bare;
+  const def = e.def;
   const op = def.name;
   let instr: object;
   switch (def.imm) {
-    case 'none': return bare(def);
+    case 'none': throw new Error(`opcode table: ${op} has no shared instance`);
     case 'blocktype': instr = { op, blockType: readBlockType(r) }; break;
     case 'label': instr = { op, label: r.u32() }; break;
     case 'br_table': {
@@ -113,7 +158,6 @@ function readInstr(r: Reader, def: OpDef, code: number): Instr {
     case 'lane': instr = { op, lane: r.u8() }; break;
     case 'shuffle': instr = { op, lanes: r.bytesView(16).slice() }; break;
     case 'select': {
-      if (code === def.code) return bare(def);
       const n = r.count();
       const types: ValType[] = new Array(n);
       for (let i = 0; i < n; i++) types[i] = readValType(r);
@@ -121,7 +165,7 @@ function readInstr(r: Reader, def: OpDef, code: number): Instr {
       break;
     }
     case 'heaptype': instr = { op, heap: readHeapType(r) }; break;
-    case 'reftype': instr = { op, ref: { nullable: code !== def.code, heap: readHeapType(r) } }; break;
+    case 'reftype': instr = { op, ref: { nullable: e.variant, heap: readHeapType(r) } }; break;
     case 'type': instr = { op, type: r.u32() }; break;
     case 'type_field': {
       const type = r.u32();
@@ -191,7 +235,8 @@ function readInstr(r: Reader, def: OpDef, code: number): Instr {
     case 'fence': {
       const at = r.pos;
       if (r.u8() !== 0) r.fail('zero byte expected', at);
-      return bare(def);
+      instr = { op };
+      break;
     }
   }
   return instr as Instr;
@@ -202,39 +247,39 @@ function readInstr(r: Reader, def: OpDef, code: number): Instr {
  * Nested blocks keep their own `end`s; legacy `delegate` closes a `try` instead of `end`.
  */
 export function readExpr(r: Reader, hasDataCount = true): Expr {
-  const tables = r.opcodes;
+  const tables = decodeTables(r.features);
   const out: Instr[] = [];
   // The opening instruction of each enclosing block: `else` belongs in an `if`, `catch`,
   // `catch_all` and `delegate` in a `try`; anywhere else the binary grammar is broken.
   const open: string[] = [];
   for (;;) {
     const at = r.pos;
-    const def = readOpcode(r, tables);
-    const code = lastCode;
-    switch (def.name) {
-      case 'end':
-        if (open.length === 0) return out;
-        open.pop();
-        break;
-      case 'block': case 'loop': case 'if': case 'try': case 'try_table':
-        open.push(def.name);
-        break;
-      case 'else':
-        if (open.at(-1) !== 'if') r.fail('END opcode expected', at);
-        open[open.length - 1] = 'else';
-        break;
-      case 'catch': case 'catch_all':
-        if (open.at(-1) !== 'try') r.fail('END opcode expected', at);
-        break;
-      case 'delegate':
-        if (open.at(-1) !== 'try') r.fail('END opcode expected', at);
-        open.pop();
-        break;
-      case 'memory.init': case 'data.drop':
-        if (!hasDataCount) r.fail('data count section required', at);
-        break;
+    const e = readOpcode(r, tables);
+    if (e.role !== PLAIN) {
+      const top = open.length > 0 ? open[open.length - 1] : undefined;
+      switch (e.role) {
+        case END:
+          if (top === undefined) return out;
+          open.pop();
+          break;
+        case OPENS: open.push(e.def.name); break;
+        case ELSE:
+          if (top !== 'if') r.fail('END opcode expected', at);
+          open[open.length - 1] = 'else';
+          break;
+        case CATCH:
+          if (top !== 'try') r.fail('END opcode expected', at);
+          break;
+        case DELEGATE:
+          if (top !== 'try') r.fail('END opcode expected', at);
+          open.pop();
+          break;
+        case NEEDS_DATA_COUNT:
+          if (!hasDataCount) r.fail('data count section required', at);
+          break;
+      }
     }
-    out.push(readInstr(r, def, code));
+    out.push(readInstr(r, e));
   }
 }
 

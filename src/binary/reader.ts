@@ -4,7 +4,6 @@
 // of the current scope (a section or a function body).
 import { DecodeError } from '../core/errors.ts';
 import { ALL_FEATURES, type FeatureSet } from '../core/features.ts';
-import { type OpcodeTables, opcodeTables } from '../core/opcodes.ts';
 import type { U64 } from '../core/types.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -13,16 +12,14 @@ export class Reader {
   readonly bytes: Uint8Array;
   pos: number;
   end: number;
-  /** The features the input may use, and the opcode tables they allow. */
+  /** The features the input may use. */
   readonly features: FeatureSet;
-  readonly opcodes: OpcodeTables;
 
   constructor(bytes: Uint8Array, pos = 0, end = bytes.length, features: FeatureSet = ALL_FEATURES) {
     this.bytes = bytes;
     this.pos = pos;
     this.end = end;
     this.features = features;
-    this.opcodes = opcodeTables(features);
   }
 
   /** A reader over [pos, end) of the same bytes, with the same features. */
