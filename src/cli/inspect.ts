@@ -3,14 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodeModule } from '../binary/decode.ts';
-import type { Module, SectionName } from '../core/ast.ts';
+import { type Module, SECTION_ID, SECTION_ORDER, type SectionName } from '../core/ast.ts';
 import { DecodeError } from '../core/errors.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
 
-const NAME_OF_ID = new Map<number, SectionName>([
-  [1, 'type'], [2, 'import'], [3, 'func'], [4, 'table'], [5, 'memory'], [6, 'global'],
-  [7, 'export'], [8, 'start'], [9, 'elem'], [10, 'code'], [11, 'data'], [12, 'datacount'], [13, 'tag'],
-]);
+const NAME_OF_ID = new Map(SECTION_ORDER.map((name) => [SECTION_ID[name], name]));
 
 export interface SectionSummary {
   section: string;
