@@ -1,8 +1,8 @@
 // Decoding instructions (https://webassembly.github.io/spec/core/binary/instructions.html).
 // The opcode table drives it: one dense lookup per prefix, one switch over immediate kinds.
-import type { Catch, Expr, Instr, Locals, MemArg } from '../core/ast.ts';
+import type { AnyImmFields, Catch, Expr, Instr, Locals, MemArg, Mnemonic } from '../core/ast.ts';
 import type { FeatureSet } from '../core/features.ts';
-import { type OpDef, TWO_CODE_KINDS, opcodeTables } from '../core/opcodes.ts';
+import { OPCODES, type OpDef, TWO_CODE_KINDS, opcodeTables } from '../core/opcodes.ts';
 import type { ValType } from '../core/types.ts';
 import { readBlockType, readHeapType, readValType } from './decode-types.ts';
 import type { Reader } from './reader.ts';
@@ -37,6 +37,8 @@ export interface DecodeEntry {
   readonly variant: boolean;
   readonly role: number;
   readonly bare: Instr | undefined;
+  /** The row's index in OPCODES, for consumers that keep their own facts per row. */
+  readonly row: number;
 }
 
 export interface DecodeTables {
@@ -59,7 +61,7 @@ export function decodeTables(features: FeatureSet): DecodeTables {
     if (key) return key;
     const bare = def.imm === 'none' || (def.imm === 'select' && !variant)
       ? Object.freeze({ op: def.name }) as Instr : undefined;
-    const made: DecodeEntry = { def, variant, role: ROLES[def.name] ?? PLAIN, bare };
+    const made: DecodeEntry = { def, variant, role: ROLES[def.name] ?? PLAIN, bare, row: (OPCODES as readonly OpDef[]).indexOf(def) };
     if (!variant) entries.set(def, made);
     return made;
   };
@@ -88,7 +90,8 @@ export function readOpcode(r: Reader, tables: DecodeTables): DecodeEntry {
   return e;
 }
 
-export function readMemArg(r: Reader): MemArg {
+/** Reads a memarg into a new object, or into `out` when given. */
+export function readMemArg(r: Reader, out?: MemArg): MemArg {
   const at = r.pos;
   let align = r.u32();
   let memory = 0;
@@ -97,7 +100,12 @@ export function readMemArg(r: Reader): MemArg {
     align &= ~MEMARG_HAS_MEMORY;
     memory = r.u32();
   }
-  return { align, offset: r.u64(), memory };
+  const offset = r.u64();
+  if (!out) return { align, offset, memory };
+  out.align = align;
+  out.offset = offset;
+  out.memory = memory;
+  return out;
 }
 
 function readCatch(r: Reader): Catch {
@@ -122,124 +130,141 @@ function readIndices(r: Reader): number[] {
 /** One instruction's immediates, after its opcode. */
 function readInstr(r: Reader, e: DecodeEntry): Instr {
   if (e.bare) return e.bare;
-  const def = e.def;
-  const op = def.name;
-  let instr: object;
-  switch (def.imm) {
-    case 'none': throw new Error(`opcode table: ${op} has no shared instance`);
-    case 'blocktype': instr = { op, blockType: readBlockType(r) }; break;
-    case 'label': instr = { op, label: r.u32() }; break;
+  const instr: ImmTarget = { op: e.def.name as Mnemonic };
+  readImmediates(r, e, instr, false);
+  return instr as Instr;
+}
+
+/** The immediate fields of an instruction under construction (or a reused scratch object). */
+export type ImmTarget = { -readonly [K in Exclude<keyof AnyImmFields, 'value' | 'bits'>]?: AnyImmFields[K] } & {
+  // i32/f32 immediates are numbers, i64/f64 ones bigints.
+  value?: number | bigint;
+  bits?: number | bigint;
+};
+
+/**
+ * Reads an instruction's immediates into `into`. With `reuse`, `into.memarg` is overwritten
+ * in place and byte immediates are views, so a streaming consumer (the validator) reads
+ * most instructions without allocating.
+ */
+export function readImmediates(r: Reader, e: DecodeEntry, into: ImmTarget, reuse: boolean): void {
+  switch (e.def.imm) {
+    case 'none': break;
+    case 'fence': {
+      const at = r.pos;
+      if (r.u8() !== 0) r.fail('zero byte expected', at);
+      break;
+    }
+    case 'blocktype': into.blockType = readBlockType(r); break;
+    case 'label': into.label = r.u32(); break;
     case 'br_table': {
-      const labels = readIndices(r);
-      instr = { op, labels, default: r.u32() };
+      into.labels = readIndices(r);
+      into.default = r.u32();
       break;
     }
-    case 'func': instr = { op, func: r.u32() }; break;
+    case 'func': into.func = r.u32(); break;
     case 'call_indirect': {
-      const type = r.u32();
-      instr = { op, type, table: r.u32() };
+      into.type = r.u32();
+      into.table = r.u32();
       break;
     }
-    case 'local': instr = { op, local: r.u32() }; break;
-    case 'global': instr = { op, global: r.u32() }; break;
-    case 'table': instr = { op, table: r.u32() }; break;
-    case 'memory': instr = { op, memory: r.u32() }; break;
-    case 'memarg': instr = { op, memarg: readMemArg(r) }; break;
+    case 'local': into.local = r.u32(); break;
+    case 'global': into.global = r.u32(); break;
+    case 'table': into.table = r.u32(); break;
+    case 'memory': into.memory = r.u32(); break;
+    case 'memarg': into.memarg = readMemArg(r, reuse ? into.memarg : undefined); break;
     case 'memarg_lane': {
-      const memarg = readMemArg(r);
-      instr = { op, memarg, lane: r.u8() };
+      into.memarg = readMemArg(r, reuse ? into.memarg : undefined);
+      into.lane = r.u8();
       break;
     }
-    case 'i32': instr = { op, value: r.s32() }; break;
-    case 'i64': instr = { op, value: r.s64() }; break;
-    case 'f32': instr = { op, bits: r.fixed32() }; break;
-    case 'f64': instr = { op, bits: r.fixed64() }; break;
-    case 'v128': instr = { op, bytes: r.bytesView(16).slice() }; break;
-    case 'lane': instr = { op, lane: r.u8() }; break;
-    case 'shuffle': instr = { op, lanes: r.bytesView(16).slice() }; break;
+    case 'i32': into.value = r.s32(); break;
+    case 'i64': into.value = r.s64(); break;
+    case 'f32': into.bits = r.fixed32(); break;
+    case 'f64': into.bits = r.fixed64(); break;
+    case 'v128': into.bytes = reuse ? r.bytesView(16) : r.bytesView(16).slice(); break;
+    case 'lane': into.lane = r.u8(); break;
+    case 'shuffle': into.lanes = reuse ? r.bytesView(16) : r.bytesView(16).slice(); break;
     case 'select': {
+      if (!e.variant) {
+        into.types = undefined;
+        break;
+      }
       const n = r.count();
       const types: ValType[] = new Array(n);
       for (let i = 0; i < n; i++) types[i] = readValType(r);
-      instr = { op, types };
+      into.types = types;
       break;
     }
-    case 'heaptype': instr = { op, heap: readHeapType(r) }; break;
-    case 'reftype': instr = { op, ref: { nullable: e.variant, heap: readHeapType(r) } }; break;
-    case 'type': instr = { op, type: r.u32() }; break;
+    case 'heaptype': into.heap = readHeapType(r); break;
+    case 'reftype': into.ref = { nullable: e.variant, heap: readHeapType(r) }; break;
+    case 'type': into.type = r.u32(); break;
     case 'type_field': {
-      const type = r.u32();
-      instr = { op, type, field: r.u32() };
+      into.type = r.u32();
+      into.field = r.u32();
       break;
     }
     case 'type_len': {
-      const type = r.u32();
-      instr = { op, type, length: r.u32() };
+      into.type = r.u32();
+      into.length = r.u32();
       break;
     }
     case 'type_data': {
-      const type = r.u32();
-      instr = { op, type, data: r.u32() };
+      into.type = r.u32();
+      into.data = r.u32();
       break;
     }
     case 'type_elem': {
-      const type = r.u32();
-      instr = { op, type, elem: r.u32() };
+      into.type = r.u32();
+      into.elem = r.u32();
       break;
     }
     case 'type_type': {
-      const type = r.u32();
-      instr = { op, type, srcType: r.u32() };
+      into.type = r.u32();
+      into.srcType = r.u32();
       break;
     }
-    case 'tag': instr = { op, tag: r.u32() }; break;
+    case 'tag': into.tag = r.u32(); break;
     case 'try_table': {
-      const blockType = readBlockType(r);
+      into.blockType = readBlockType(r);
       const n = r.count();
       const catches: Catch[] = new Array(n);
       for (let i = 0; i < n; i++) catches[i] = readCatch(r);
-      instr = { op, blockType, catches };
+      into.catches = catches;
       break;
     }
     case 'br_on_cast': {
       const at = r.pos;
       const flags = r.u8();
       if (flags > 3) r.fail('malformed cast flags', at);
-      const label = r.u32();
-      const from = { nullable: (flags & 1) !== 0, heap: readHeapType(r) };
-      instr = { op, label, from, to: { nullable: (flags & 2) !== 0, heap: readHeapType(r) } };
+      into.label = r.u32();
+      into.from = { nullable: (flags & 1) !== 0, heap: readHeapType(r) };
+      into.to = { nullable: (flags & 2) !== 0, heap: readHeapType(r) };
       break;
     }
-    case 'data': instr = { op, data: r.u32() }; break;
-    case 'elem': instr = { op, elem: r.u32() }; break;
+    case 'data': into.data = r.u32(); break;
+    case 'elem': into.elem = r.u32(); break;
     case 'memory_init': {
-      const data = r.u32();
-      instr = { op, data, memory: r.u32() };
+      into.data = r.u32();
+      into.memory = r.u32();
       break;
     }
     case 'memory_copy': {
-      const memory = r.u32();
-      instr = { op, memory, srcMemory: r.u32() };
+      into.memory = r.u32();
+      into.srcMemory = r.u32();
       break;
     }
     case 'table_init': {
-      const elem = r.u32();
-      instr = { op, elem, table: r.u32() };
+      into.elem = r.u32();
+      into.table = r.u32();
       break;
     }
     case 'table_copy': {
-      const table = r.u32();
-      instr = { op, table, srcTable: r.u32() };
-      break;
-    }
-    case 'fence': {
-      const at = r.pos;
-      if (r.u8() !== 0) r.fail('zero byte expected', at);
-      instr = { op };
+      into.table = r.u32();
+      into.srcTable = r.u32();
       break;
     }
   }
-  return instr as Instr;
 }
 
 /**

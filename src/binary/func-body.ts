@@ -62,6 +62,21 @@ export class DecodedFunc implements Func {
     return this.#bytes;
   }
 
+  /** A reader at the start of the original body (its locals), for streaming consumers. */
+  bodyReader(): Reader {
+    return new Reader(this.#bytes, this.#bodyStart, this.#bytes.length, this.#features);
+  }
+
+  /** Offset just past the original body. */
+  get end(): number {
+    return this.#end;
+  }
+
+  /** Whether the module has a data count section (memory.init and data.drop need one). */
+  get hasDataCount(): boolean {
+    return this.#hasDataCount;
+  }
+
   /** Decodes locals and instructions; throws DecodeError for a malformed body. */
   read(): void {
     const { locals, body } = this.reread();
@@ -73,7 +88,7 @@ export class DecodedFunc implements Func {
   reread(): { locals: Locals[]; body: Expr } {
     // Like the reference decoder, read on past the body's end if its bytes do not close it;
     // the size check below then reports the mismatch.
-    const r = new Reader(this.#bytes, this.#bodyStart, this.#bytes.length, this.#features);
+    const r = this.bodyReader();
     const locals = readLocals(r);
     const body = readExpr(r, this.#hasDataCount);
     if (r.pos !== this.#end) r.fail('section size mismatch');
