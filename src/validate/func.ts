@@ -1,0 +1,900 @@
+// Validating instruction sequences: the operand and control stacks of the spec's algorithm
+// (https://webassembly.github.io/spec/core/appendix/algorithm.html), extended with local
+// initialisation (non-nullable locals) as in Wasm 3.0. Types are encoded numbers, the
+// operand stack is an Int32Array and frames live in parallel arrays, so checking an
+// instruction allocates nothing. One FuncValidator is reused for every body of a module.
+import type { Catch, Locals } from '../core/ast.ts';
+import type { ImmTarget } from '../binary/decode-instr.ts';
+import { ValidationError } from '../core/errors.ts';
+import type { BlockType, HeapType, ValType } from '../core/types.ts';
+import { canonType, type CanonType, KIND_ARRAY, KIND_FUNC, KIND_STRUCT } from './canonical.ts';
+import type { ModuleContext } from './context.ts';
+import * as H from './ops.ts';
+import { ADDR, type ValidatorOp } from './ops.ts';
+import { isHeapSubtype, isSubtype, topHeap } from './subtype.ts';
+import {
+  ANY, ARRAY, BOT, CONCRETE, EQ, EXN, EXTERN, FUNC, HEAP_BOT, heapOf, I31, I32, I64, isDefaultable,
+  isNullable, isNumOrVec, isRef, refCode, unpacked,
+} from './type-codes.ts';
+
+// Frame kinds.
+const K_FUNC = 0;
+const K_BLOCK = 1;
+const K_LOOP = 2;
+const K_IF = 3;
+const K_ELSE = 4;
+const K_TRY = 5;
+const K_CATCH = 6;
+const K_CATCH_ALL = 7;
+const K_TRY_TABLE = 8;
+
+/** Implementation limit shared with V8 and wasm-tools: locals per function. */
+export const MAX_LOCALS = 50_000;
+
+const EMPTY = new Int32Array(0);
+const EXNREF = refCode(EXN, true);
+const REF_EXN = refCode(EXN, false);
+const FUNCREF = refCode(FUNC, true);
+const EQREF = refCode(EQ, true);
+
+export class FuncValidator {
+  readonly #m: ModuleContext;
+  /** Offset of the instruction being checked, for errors. */
+  at: number | undefined = undefined;
+  /** A constant expression: `ref.func` needs no declaration there. */
+  #inConst = false;
+
+  // Operand stack.
+  #vals = new Int32Array(256);
+  #sp = 0;
+
+  // Control frames, as parallel arrays indexed by depth.
+  #kind = new Uint8Array(64);
+  #height = new Int32Array(64);
+  #unreachable = new Uint8Array(64);
+  #initHeight = new Int32Array(64);
+  #params: Int32Array[] = [];
+  #results: Int32Array[] = [];
+  #depth = 0;
+
+  // Locals: their types, and for non-defaultable ones whether they are set yet. Locals set
+  // inside a block are recorded on #initStack, to be unset again when the block ends.
+  #locals = new Int32Array(64);
+  #nLocals = 0;
+  #set = new Uint8Array(64);
+  #initStack = new Int32Array(64);
+  #initSp = 0;
+
+  /** Scratch for br_table's per-label pops. */
+  #tmp = new Int32Array(16);
+  readonly #valueBlocks = new Map<number, Int32Array>();
+
+  constructor(m: ModuleContext) {
+    this.#m = m;
+  }
+
+  /** Starts a function body: parameters and declared locals, and the function's frame. */
+  beginFunc(typeId: number, locals: readonly Locals[], at?: number): void {
+    const ft = canonType(typeId);
+    let total = ft.params.length;
+    for (const l of locals) {
+      total += l.count;
+      if (total > MAX_LOCALS) throw new ValidationError(`too many locals: more than ${MAX_LOCALS}`, at);
+    }
+    if (this.#locals.length < total) {
+      this.#locals = new Int32Array(total);
+      this.#set = new Uint8Array(total);
+    }
+    this.#locals.set(ft.params);
+    let n = ft.params.length;
+    this.#set.fill(1, 0, n);
+    for (const l of locals) {
+      const t = this.#m.types.valType(l.type, at);
+      this.#locals.fill(t, n, n + l.count);
+      this.#set.fill(isDefaultable(t) ? 1 : 0, n, n + l.count);
+      n += l.count;
+    }
+    this.#nLocals = n;
+    this.#initSp = 0;
+    this.#inConst = false;
+    this.#begin(ft.results);
+  }
+
+  /** Starts a constant expression of the given result type. */
+  beginConst(result: number): void {
+    this.#nLocals = 0;
+    this.#initSp = 0;
+    this.#inConst = true;
+    this.#begin(this.#valueBlock(result));
+  }
+
+  #begin(results: Int32Array): void {
+    this.#sp = 0;
+    this.#depth = 0;
+    this.#pushFrame(K_FUNC, EMPTY, results);
+  }
+
+  /** True when the instructions so far closed the outermost frame (the final `end`). */
+  get done(): boolean {
+    return this.#depth === 0;
+  }
+
+  fail(message: string): never {
+    throw new ValidationError(message, this.at);
+  }
+
+  // ---- operand stack ----
+
+  #push(t: number): void {
+    if (this.#sp === this.#vals.length) {
+      const grown = new Int32Array(this.#vals.length * 2);
+      grown.set(this.#vals);
+      this.#vals = grown;
+    }
+    this.#vals[this.#sp++] = t;
+  }
+
+  #pushVals(ts: Int32Array, to = ts.length): void {
+    for (let i = 0; i < to; i++) this.#push(ts[i]);
+  }
+
+  #pop(): number {
+    const d = this.#depth - 1;
+    if (this.#sp === this.#height[d]) {
+      if (this.#unreachable[d]) return BOT;
+      this.fail('type mismatch: instruction requires a value but the stack is empty');
+    }
+    return this.#vals[--this.#sp];
+  }
+
+  /** Pops a value that must match `expected`; returns the actual type. */
+  #popExpect(expected: number): number {
+    const d = this.#depth - 1;
+    if (this.#sp === this.#height[d]) {
+      if (this.#unreachable[d]) return BOT;
+      this.fail(`type mismatch: instruction requires [${this.#name(expected)}] but stack has []`);
+    }
+    const actual = this.#vals[--this.#sp];
+    if (actual !== expected && !isSubtype(actual, expected)) {
+      this.fail(`type mismatch: instruction requires [${this.#name(expected)}] but stack has [${this.#name(actual)}]`);
+    }
+    return actual;
+  }
+
+  #popVals(ts: Int32Array, to = ts.length): void {
+    for (let i = to - 1; i >= 0; i--) this.#popExpect(ts[i]);
+  }
+
+  /** Pops a reference of any type; from a polymorphic stack, `(ref null bot)`. */
+  #popRef(): number {
+    const t = this.#pop();
+    if (t === BOT) return refCode(HEAP_BOT, true);
+    if (!isRef(t)) this.fail(`type mismatch: instruction requires a reference but stack has [${this.#name(t)}]`);
+    return t;
+  }
+
+  #name(t: number): string {
+    return this.#m.types.typeName(t);
+  }
+
+  // ---- control stack ----
+
+  #pushFrame(kind: number, params: Int32Array, results: Int32Array): void {
+    const d = this.#depth;
+    if (d === this.#kind.length) this.#growFrames();
+    this.#kind[d] = kind;
+    this.#height[d] = this.#sp;
+    this.#unreachable[d] = 0;
+    this.#initHeight[d] = this.#initSp;
+    this.#params[d] = params;
+    this.#results[d] = results;
+    this.#depth = d + 1;
+    this.#pushVals(params);
+  }
+
+  #growFrames(): void {
+    const n = this.#kind.length * 2;
+    const kind = new Uint8Array(n);
+    kind.set(this.#kind);
+    const height = new Int32Array(n);
+    height.set(this.#height);
+    const unreachable = new Uint8Array(n);
+    unreachable.set(this.#unreachable);
+    const initHeight = new Int32Array(n);
+    initHeight.set(this.#initHeight);
+    this.#kind = kind;
+    this.#height = height;
+    this.#unreachable = unreachable;
+    this.#initHeight = initHeight;
+  }
+
+  /** Checks the frame's results are on the stack, and nothing else; leaves the stack at its height. */
+  #endFrameBody(): void {
+    const d = this.#depth - 1;
+    const results = this.#results[d];
+    this.#popVals(results);
+    if (this.#sp !== this.#height[d]) {
+      // Popped values stay in the array above #sp: the message shows the whole block's stack.
+      const stack = this.#m.types.typeListName(this.#vals, this.#height[d], this.#sp + results.length);
+      this.fail(`type mismatch: block requires ${this.#m.types.typeListName(results)} but stack has ${stack}`);
+    }
+    this.#resetInits(this.#initHeight[d]);
+  }
+
+  #resetInits(to: number): void {
+    for (let k = this.#initSp - 1; k >= to; k--) this.#set[this.#initStack[k]] = 0;
+    this.#initSp = to;
+  }
+
+  #setUnreachable(): void {
+    const d = this.#depth - 1;
+    this.#sp = this.#height[d];
+    this.#unreachable[d] = 1;
+  }
+
+  /** The types a branch to label `l` carries: a loop's parameters, otherwise results. */
+  #labelTypes(l: number): Int32Array {
+    if (l >= this.#depth) this.fail(`unknown label ${l}`);
+    const d = this.#depth - 1 - l;
+    return this.#kind[d] === K_LOOP ? this.#params[d] : this.#results[d];
+  }
+
+  #valueBlock(t: number): Int32Array {
+    let block = this.#valueBlocks.get(t);
+    if (!block) {
+      block = Int32Array.of(t);
+      this.#valueBlocks.set(t, block);
+    }
+    return block;
+  }
+
+  #blockType(bt: BlockType): CanonType | Int32Array {
+    switch (bt.kind) {
+      case 'empty': return EMPTY;
+      case 'value': return this.#valueBlock(this.#m.types.valType(bt.type, this.at));
+      case 'index': return this.#funcType(bt.type);
+    }
+  }
+
+  #openBlock(kind: number, bt: BlockType): void {
+    const t = this.#blockType(bt);
+    if (t instanceof Int32Array) {
+      this.#pushFrame(kind, EMPTY, t);
+    } else {
+      this.#popVals(t.params);
+      this.#pushFrame(kind, t.params, t.results);
+    }
+  }
+
+  // ---- module context lookups ----
+
+  #funcType(typeIndex: number): CanonType {
+    return this.#m.types.funcType(typeIndex, this.at);
+  }
+
+  #typeOfKind(typeIndex: number, kind: number, what: string): CanonType {
+    const t = this.#m.types.type(typeIndex, this.at);
+    if (t.kind !== kind) this.fail(`type mismatch: type ${typeIndex} is not ${what}`);
+    return t;
+  }
+
+  #func(f: number): CanonType {
+    if (f >= this.#m.funcs.length) this.fail(`unknown function ${f}`);
+    return canonType(this.#m.funcs[f]);
+  }
+
+  #table(x: number): number {
+    if (x >= this.#m.tableAddr.length) this.fail(`unknown table ${x}`);
+    return x;
+  }
+
+  #memoryAddr(x: number): number {
+    if (x >= this.#m.memAddr.length) this.fail(`unknown memory ${x}`);
+    return this.#m.memAddr[x];
+  }
+
+  #elem(x: number): number {
+    if (x >= this.#m.elemTypes.length) this.fail(`unknown elem segment ${x}`);
+    return this.#m.elemTypes[x];
+  }
+
+  #data(x: number): void {
+    if (x >= this.#m.dataCount) this.fail(`unknown data segment ${x}`);
+  }
+
+  #tag(x: number): CanonType {
+    if (x >= this.#m.tags.length) this.fail(`unknown tag ${x}`);
+    return canonType(this.#m.tags[x]);
+  }
+
+  #local(x: number): number {
+    if (x >= this.#nLocals) this.fail(`unknown local ${x}`);
+    return this.#locals[x];
+  }
+
+  #markSet(x: number): void {
+    if (this.#set[x] === 0) {
+      this.#set[x] = 1;
+      if (this.#initSp === this.#initStack.length) {
+        const grown = new Int32Array(this.#initStack.length * 2);
+        grown.set(this.#initStack);
+        this.#initStack = grown;
+      }
+      this.#initStack[this.#initSp++] = x;
+    }
+  }
+
+  // ---- instructions ----
+
+  /** Checks one instruction; `i` holds its immediates (an Instr, or the streaming scratch). */
+  op(v: ValidatorOp, i: ImmTarget): void {
+    if (v.handler === 0) {
+      this.#plain(v, i);
+      return;
+    }
+    const m = this.#m;
+    switch (v.handler) {
+      case H.H_UNREACHABLE: this.#setUnreachable(); break;
+      case H.H_BLOCK: this.#openBlock(K_BLOCK, i.blockType as BlockType); break;
+      case H.H_LOOP: this.#openBlock(K_LOOP, i.blockType as BlockType); break;
+      case H.H_IF:
+        this.#popExpect(I32);
+        this.#openBlock(K_IF, i.blockType as BlockType);
+        break;
+      case H.H_ELSE: {
+        const d = this.#depth - 1;
+        if (this.#kind[d] !== K_IF) this.fail('else without if');
+        this.#endFrameBody();
+        this.#kind[d] = K_ELSE;
+        this.#unreachable[d] = 0;
+        this.#pushVals(this.#params[d]);
+        break;
+      }
+      case H.H_END: this.#end(); break;
+      case H.H_BR:
+        this.#popVals(this.#labelTypes(i.label as number));
+        this.#setUnreachable();
+        break;
+      case H.H_BR_IF: {
+        const types = this.#labelTypes(i.label as number);
+        this.#popExpect(I32);
+        this.#popVals(types);
+        this.#pushVals(types);
+        break;
+      }
+      case H.H_BR_TABLE: this.#brTable(i.labels as number[], i.default as number); break;
+      case H.H_RETURN:
+        this.#popVals(this.#results[0]);
+        this.#setUnreachable();
+        break;
+      case H.H_CALL: this.#call(this.#func(i.func as number)); break;
+      case H.H_RETURN_CALL: this.#returnCall(this.#func(i.func as number)); break;
+      case H.H_CALL_INDIRECT: this.#call(this.#callIndirect(i.type as number, i.table as number)); break;
+      case H.H_RETURN_CALL_INDIRECT: this.#returnCall(this.#callIndirect(i.type as number, i.table as number)); break;
+      case H.H_CALL_REF: this.#call(this.#callRef(i.type as number)); break;
+      case H.H_RETURN_CALL_REF: this.#returnCall(this.#callRef(i.type as number)); break;
+      case H.H_DROP: this.#pop(); break;
+      case H.H_SELECT: this.#select(i.types); break;
+      case H.H_LOCAL_GET: {
+        const x = i.local as number;
+        const t = this.#local(x);
+        if (this.#set[x] === 0) this.fail(`uninitialized local ${x}`);
+        this.#push(t);
+        break;
+      }
+      case H.H_LOCAL_SET: {
+        const x = i.local as number;
+        this.#popExpect(this.#local(x));
+        this.#markSet(x);
+        break;
+      }
+      case H.H_LOCAL_TEE: {
+        const x = i.local as number;
+        const t = this.#local(x);
+        this.#popExpect(t);
+        this.#markSet(x);
+        this.#push(t);
+        break;
+      }
+      case H.H_GLOBAL_GET: {
+        const x = i.global as number;
+        if (x >= m.visibleGlobals) this.fail(`unknown global ${x}`);
+        this.#push(m.globalType[x]);
+        break;
+      }
+      case H.H_GLOBAL_SET: {
+        const x = i.global as number;
+        if (x >= m.visibleGlobals) this.fail(`unknown global ${x}`);
+        if (!m.globalMutable[x]) this.fail(`immutable global ${x}`);
+        this.#popExpect(m.globalType[x]);
+        break;
+      }
+      case H.H_TABLE_GET: {
+        const x = this.#table(i.table as number);
+        this.#popExpect(m.tableAddr[x]);
+        this.#push(m.tableElem[x]);
+        break;
+      }
+      case H.H_TABLE_SET: {
+        const x = this.#table(i.table as number);
+        this.#popExpect(m.tableElem[x]);
+        this.#popExpect(m.tableAddr[x]);
+        break;
+      }
+      case H.H_TABLE_SIZE: this.#push(m.tableAddr[this.#table(i.table as number)]); break;
+      case H.H_TABLE_GROW: {
+        const x = this.#table(i.table as number);
+        this.#popExpect(m.tableAddr[x]);
+        this.#popExpect(m.tableElem[x]);
+        this.#push(m.tableAddr[x]);
+        break;
+      }
+      case H.H_TABLE_FILL: {
+        const x = this.#table(i.table as number);
+        this.#popExpect(m.tableAddr[x]);
+        this.#popExpect(m.tableElem[x]);
+        this.#popExpect(m.tableAddr[x]);
+        break;
+      }
+      case H.H_TABLE_COPY: {
+        const dst = this.#table(i.table as number);
+        const src = this.#table(i.srcTable as number);
+        if (!isSubtype(m.tableElem[src], m.tableElem[dst])) this.fail('type mismatch: table element types do not match');
+        const dstAddr = m.tableAddr[dst];
+        const srcAddr = m.tableAddr[src];
+        this.#popExpect(dstAddr === I64 && srcAddr === I64 ? I64 : I32);
+        this.#popExpect(srcAddr);
+        this.#popExpect(dstAddr);
+        break;
+      }
+      case H.H_TABLE_INIT: {
+        const x = this.#table(i.table as number);
+        const e = this.#elem(i.elem as number);
+        if (!isSubtype(e, m.tableElem[x])) this.fail('type mismatch: element segment does not match the table');
+        this.#popExpect(I32);
+        this.#popExpect(I32);
+        this.#popExpect(m.tableAddr[x]);
+        break;
+      }
+      case H.H_MEMORY_INIT: {
+        const addr = this.#memoryAddr(i.memory as number);
+        this.#data(i.data as number);
+        this.#popExpect(I32);
+        this.#popExpect(I32);
+        this.#popExpect(addr);
+        break;
+      }
+      case H.H_MEMORY_COPY: {
+        const dst = this.#memoryAddr(i.memory as number);
+        const src = this.#memoryAddr(i.srcMemory as number);
+        this.#popExpect(dst === I64 && src === I64 ? I64 : I32);
+        this.#popExpect(src);
+        this.#popExpect(dst);
+        break;
+      }
+      case H.H_REF_NULL: this.#push(refCode(m.types.heapType(i.heap as HeapType, this.at), true)); break;
+      case H.H_REF_IS_NULL:
+        this.#popRef();
+        this.#push(I32);
+        break;
+      case H.H_REF_FUNC: {
+        const f = i.func as number;
+        if (f >= m.funcs.length) this.fail(`unknown function ${f}`);
+        if (!this.#inConst && !m.refs[f]) this.fail(`undeclared function reference ${f}`);
+        this.#push(refCode(CONCRETE + m.funcs[f], false));
+        break;
+      }
+      case H.H_REF_EQ:
+        this.#popExpect(EQREF);
+        this.#popExpect(EQREF);
+        this.#push(I32);
+        break;
+      case H.H_REF_AS_NON_NULL: this.#push(refCode(heapOf(this.#popRef()), false)); break;
+      case H.H_BR_ON_NULL: {
+        const t = this.#popRef();
+        const types = this.#labelTypes(i.label as number);
+        this.#popVals(types);
+        this.#pushVals(types);
+        this.#push(refCode(heapOf(t), false));
+        break;
+      }
+      case H.H_BR_ON_NON_NULL: {
+        const t = this.#popRef();
+        const types = this.#labelTypes(i.label as number);
+        const n = types.length;
+        if (n === 0 || !isSubtype(refCode(heapOf(t), false), types[n - 1])) {
+          this.fail(`type mismatch: br_on_non_null needs a label whose last type matches ${this.#name(refCode(heapOf(t), false))}`);
+        }
+        this.#popVals(types, n - 1);
+        this.#pushVals(types, n - 1);
+        break;
+      }
+      case H.H_TRY: this.#openBlock(K_TRY, i.blockType as BlockType); break;
+      case H.H_CATCH: {
+        const tag = this.#tag(i.tag as number);
+        this.#catchClause(K_CATCH);
+        this.#pushVals(tag.params);
+        break;
+      }
+      case H.H_CATCH_ALL: this.#catchClause(K_CATCH_ALL); break;
+      case H.H_DELEGATE: {
+        const d = this.#depth - 1;
+        if (this.#kind[d] !== K_TRY) this.fail('delegate outside try');
+        this.#endFrameBody();
+        const results = this.#results[d];
+        this.#depth = d;
+        if ((i.label as number) >= this.#depth) this.fail(`unknown label ${i.label}`);
+        this.#pushVals(results);
+        break;
+      }
+      case H.H_THROW:
+        this.#popVals(this.#tag(i.tag as number).params);
+        this.#setUnreachable();
+        break;
+      case H.H_RETHROW: {
+        const l = i.label as number;
+        if (l >= this.#depth) this.fail(`unknown label ${l}`);
+        const kind = this.#kind[this.#depth - 1 - l];
+        if (kind !== K_CATCH && kind !== K_CATCH_ALL) this.fail('invalid rethrow label');
+        this.#setUnreachable();
+        break;
+      }
+      case H.H_THROW_REF:
+        this.#popExpect(EXNREF);
+        this.#setUnreachable();
+        break;
+      case H.H_TRY_TABLE: {
+        for (const c of i.catches as Catch[]) this.#checkCatch(c);
+        this.#openBlock(K_TRY_TABLE, i.blockType as BlockType);
+        break;
+      }
+      case H.H_STRUCT_NEW: {
+        const x = i.type as number;
+        const t = this.#typeOfKind(x, KIND_STRUCT, 'a struct type');
+        for (let f = t.params.length - 1; f >= 0; f--) this.#popExpect(unpacked(t.params[f]));
+        this.#push(refCode(CONCRETE + m.types.id(x), false));
+        break;
+      }
+      case H.H_STRUCT_NEW_DEFAULT: {
+        const x = i.type as number;
+        const t = this.#typeOfKind(x, KIND_STRUCT, 'a struct type');
+        for (const f of t.params) if (!isDefaultable(f)) this.fail(`field type is not defaultable: ${this.#name(f)}`);
+        this.#push(refCode(CONCRETE + m.types.id(x), false));
+        break;
+      }
+      case H.H_STRUCT_GET: case H.H_STRUCT_GET_PACKED: {
+        const x = i.type as number;
+        const field = this.#field(x, i.field as number);
+        this.#checkPacked(field, v.handler === H.H_STRUCT_GET_PACKED);
+        this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
+        this.#push(unpacked(field));
+        break;
+      }
+      case H.H_STRUCT_SET: {
+        const x = i.type as number;
+        const field = this.#field(x, i.field as number);
+        if (!canonType(m.types.id(x)).results[i.field as number]) this.fail(`immutable field ${i.field}`);
+        this.#popExpect(unpacked(field));
+        this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
+        break;
+      }
+      case H.H_ARRAY_NEW: {
+        const x = i.type as number;
+        this.#popExpect(I32);
+        this.#popExpect(unpacked(this.#array(x).params[0]));
+        this.#push(refCode(CONCRETE + m.types.id(x), false));
+        break;
+      }
+      case H.H_ARRAY_NEW_DEFAULT: {
+        const x = i.type as number;
+        const elem = this.#array(x).params[0];
+        if (!isDefaultable(elem)) this.fail(`array type is not defaultable: ${this.#name(elem)}`);
+        this.#popExpect(I32);
+        this.#push(refCode(CONCRETE + m.types.id(x), false));
+        break;
+      }
+      case H.H_ARRAY_NEW_FIXED: {
+        const x = i.type as number;
+        const elem = unpacked(this.#array(x).params[0]);
+        this.#popMany(elem, i.length as number);
+        this.#push(refCode(CONCRETE + m.types.id(x), false));
+        break;
+      }
+      case H.H_ARRAY_NEW_DATA: {
+        const x = i.type as number;
+        this.#numericArray(x);
+        this.#data(i.data as number);
+        this.#popExpect(I32);
+        this.#popExpect(I32);
+        this.#push(refCode(CONCRETE + m.types.id(x), false));
+        break;
+      }
+      case H.H_ARRAY_NEW_ELEM: {
+        const x = i.type as number;
+        const elem = this.#array(x).params[0];
+        if (!isSubtype(this.#elem(i.elem as number), elem)) this.fail('type mismatch: element segment does not match the array');
+        this.#popExpect(I32);
+        this.#popExpect(I32);
+        this.#push(refCode(CONCRETE + m.types.id(x), false));
+        break;
+      }
+      case H.H_ARRAY_GET: case H.H_ARRAY_GET_PACKED: {
+        const x = i.type as number;
+        const elem = this.#array(x).params[0];
+        this.#checkPacked(elem, v.handler === H.H_ARRAY_GET_PACKED);
+        this.#popExpect(I32);
+        this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
+        this.#push(unpacked(elem));
+        break;
+      }
+      case H.H_ARRAY_SET: {
+        const x = i.type as number;
+        const elem = this.#mutableArray(x);
+        this.#popExpect(unpacked(elem));
+        this.#popExpect(I32);
+        this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
+        break;
+      }
+      case H.H_ARRAY_LEN:
+        this.#popExpect(refCode(ARRAY, true));
+        this.#push(I32);
+        break;
+      case H.H_ARRAY_FILL: {
+        const x = i.type as number;
+        const elem = this.#mutableArray(x);
+        this.#popExpect(I32);
+        this.#popExpect(unpacked(elem));
+        this.#popExpect(I32);
+        this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
+        break;
+      }
+      case H.H_ARRAY_COPY: {
+        const x = i.type as number;
+        const y = i.srcType as number;
+        const dst = this.#mutableArray(x);
+        const src = this.#array(y).params[0];
+        if (!isSubtype(src, dst)) this.fail('array types do not match');
+        this.#popExpect(I32);
+        this.#popExpect(I32);
+        this.#popExpect(refCode(CONCRETE + m.types.id(y), true));
+        this.#popExpect(I32);
+        this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
+        break;
+      }
+      case H.H_ARRAY_INIT_DATA: {
+        const x = i.type as number;
+        this.#mutableArray(x);
+        this.#numericArray(x);
+        this.#data(i.data as number);
+        this.#popArrayInit(x);
+        break;
+      }
+      case H.H_ARRAY_INIT_ELEM: {
+        const x = i.type as number;
+        const elem = this.#mutableArray(x);
+        if (!isSubtype(this.#elem(i.elem as number), elem)) this.fail('type mismatch: element segment does not match the array');
+        this.#popArrayInit(x);
+        break;
+      }
+      case H.H_REF_TEST: case H.H_REF_CAST: {
+        const rt = this.#refType(i.ref as ValType);
+        this.#popExpect(refCode(topHeap(heapOf(rt)), true));
+        this.#push(v.handler === H.H_REF_TEST ? I32 : rt);
+        break;
+      }
+      case H.H_BR_ON_CAST: case H.H_BR_ON_CAST_FAIL: this.#brOnCast(i, v.handler === H.H_BR_ON_CAST_FAIL); break;
+      case H.H_ANY_CONVERT_EXTERN: {
+        const t = this.#popExpect(refCode(EXTERN, true));
+        this.#push(refCode(ANY, t !== BOT && isNullable(t)));
+        break;
+      }
+      case H.H_EXTERN_CONVERT_ANY: {
+        const t = this.#popExpect(refCode(ANY, true));
+        this.#push(refCode(EXTERN, t !== BOT && isNullable(t)));
+        break;
+      }
+      case H.H_REF_I31:
+        this.#popExpect(I32);
+        this.#push(refCode(I31, false));
+        break;
+      case H.H_I31_GET:
+        this.#popExpect(refCode(I31, true));
+        this.#push(I32);
+        break;
+      default:
+        throw new Error(`validator: handler ${v.handler} of ${v.def.name} is missing`);
+    }
+  }
+
+  /** Instructions the opcode table's signature describes, after checking their immediates. */
+  #plain(v: ValidatorOp, i: ImmTarget): void {
+    let addr = I32;
+    switch (v.def.imm) {
+      case 'memarg': case 'memarg_lane': {
+        const memarg = i.memarg as { align: number; memory: number };
+        addr = this.#memoryAddr(memarg.memory);
+        if (v.exactAlign ? memarg.align !== v.naturalAlign : memarg.align > v.naturalAlign) {
+          this.fail(v.exactAlign ? 'alignment must be equal to natural' : 'alignment must not be larger than natural');
+        }
+        if (v.lanes && (i.lane as number) >= v.lanes) this.fail('invalid lane index');
+        break;
+      }
+      case 'memory': addr = this.#memoryAddr(i.memory as number); break;
+      case 'lane': if ((i.lane as number) >= v.lanes) this.fail('invalid lane index'); break;
+      case 'shuffle': for (const lane of i.lanes as Uint8Array) if (lane >= 32) this.fail('invalid lane index'); break;
+      case 'data': this.#data(i.data as number); break;
+      case 'elem': this.#elem(i.elem as number); break;
+    }
+    const params = v.params;
+    for (let k = params.length - 1; k >= 0; k--) {
+      const t = params[k];
+      this.#popExpect(t === ADDR ? addr : t);
+    }
+    const results = v.results;
+    for (let k = 0; k < results.length; k++) {
+      const t = results[k];
+      this.#push(t === ADDR ? addr : t);
+    }
+  }
+
+  #end(): void {
+    const d = this.#depth - 1;
+    const kind = this.#kind[d];
+    if (kind !== K_IF) {
+      this.#endFrameBody();
+    } else {
+      // `if` without `else`: the missing else passes the parameters through as the results.
+      this.#endFrameBody();
+      this.#pushVals(this.#params[d]);
+      this.#unreachable[d] = 0;
+      this.#endFrameBody();
+    }
+    this.#depth = d;
+    this.#pushVals(this.#results[d]);
+  }
+
+  #catchClause(kind: number): void {
+    const d = this.#depth - 1;
+    const current = this.#kind[d];
+    if (current !== K_TRY && current !== K_CATCH) this.fail(current === K_CATCH_ALL ? 'catch after catch_all' : 'catch outside try');
+    this.#endFrameBody();
+    this.#kind[d] = kind;
+    this.#unreachable[d] = 0;
+  }
+
+  #checkCatch(c: Catch): void {
+    const label = this.#labelTypes(c.label);
+    let ok: boolean;
+    if (c.kind === 'catch' || c.kind === 'catch_ref') {
+      const params = this.#tag(c.tag).params;
+      const n = params.length + (c.kind === 'catch_ref' ? 1 : 0);
+      ok = label.length === n && params.every((t, k) => isSubtype(t, label[k]))
+        && (c.kind === 'catch' || isSubtype(REF_EXN, label[n - 1]));
+    } else {
+      ok = c.kind === 'catch_all' ? label.length === 0 : label.length === 1 && isSubtype(REF_EXN, label[0]);
+    }
+    if (!ok) this.fail(`type mismatch: ${c.kind} clause does not match label ${c.label}`);
+  }
+
+  #brTable(labels: readonly number[], def: number): void {
+    this.#popExpect(I32);
+    const arity = this.#labelTypes(def).length;
+    if (this.#tmp.length < arity) this.#tmp = new Int32Array(arity);
+    const tmp = this.#tmp;
+    for (const l of labels) {
+      const types = this.#labelTypes(l);
+      if (types.length !== arity) this.fail(`type mismatch: br_table labels ${l} and ${def} have different arities`);
+      for (let k = arity - 1; k >= 0; k--) tmp[k] = this.#popExpect(types[k]);
+      for (let k = 0; k < arity; k++) this.#push(tmp[k]);
+    }
+    this.#popVals(this.#labelTypes(def));
+    this.#setUnreachable();
+  }
+
+  #call(t: CanonType): void {
+    this.#popVals(t.params);
+    this.#pushVals(t.results);
+  }
+
+  #returnCall(t: CanonType): void {
+    const own = this.#results[0];
+    const ok = t.results.length === own.length && t.results.every((r, k) => isSubtype(r, own[k]));
+    if (!ok) this.fail(`type mismatch: tail call returns ${this.#m.types.typeListName(t.results)} but the function returns ${this.#m.types.typeListName(own)}`);
+    this.#popVals(t.params);
+    this.#setUnreachable();
+  }
+
+  #callIndirect(typeIndex: number, table: number): CanonType {
+    const x = this.#table(table);
+    if (!isSubtype(this.#m.tableElem[x], FUNCREF)) this.fail(`type mismatch: table ${x} is not a table of functions`);
+    const t = this.#funcType(typeIndex);
+    this.#popExpect(this.#m.tableAddr[x]);
+    return t;
+  }
+
+  #callRef(typeIndex: number): CanonType {
+    const t = this.#funcType(typeIndex);
+    this.#popExpect(refCode(CONCRETE + this.#m.types.id(typeIndex), true));
+    return t;
+  }
+
+  #select(types: readonly ValType[] | undefined): void {
+    if (types) {
+      if (types.length !== 1) this.fail('invalid result arity');
+      const t = this.#m.types.valType(types[0], this.at);
+      this.#popExpect(I32);
+      this.#popExpect(t);
+      this.#popExpect(t);
+      this.#push(t);
+      return;
+    }
+    this.#popExpect(I32);
+    const a = this.#pop();
+    const b = this.#pop();
+    if ((a !== BOT && !isNumOrVec(a)) || (b !== BOT && !isNumOrVec(b))) this.fail('type mismatch: select without types needs numeric or vector operands');
+    if (a !== b && a !== BOT && b !== BOT) this.fail(`type mismatch: select operands ${this.#name(b)} and ${this.#name(a)} differ`);
+    this.#push(a === BOT ? b : a);
+  }
+
+  /** Pops `n` values of type `t`; on a polymorphic stack the missing ones are free. */
+  #popMany(t: number, n: number): void {
+    const d = this.#depth - 1;
+    const available = this.#sp - this.#height[d];
+    if (n > available && !this.#unreachable[d]) this.fail(`type mismatch: instruction requires ${n} operands but stack has ${available}`);
+    for (let k = Math.min(n, available); k > 0; k--) this.#popExpect(t);
+  }
+
+  #refType(t: ValType): number {
+    return this.#m.types.valType(t, this.at);
+  }
+
+  #field(x: number, field: number): number {
+    const t = this.#typeOfKind(x, KIND_STRUCT, 'a struct type');
+    if (field >= t.params.length) this.fail(`unknown field ${field}`);
+    return t.params[field];
+  }
+
+  #array(x: number): CanonType {
+    return this.#typeOfKind(x, KIND_ARRAY, 'an array type');
+  }
+
+  #mutableArray(x: number): number {
+    const t = this.#array(x);
+    if (!t.results[0]) this.fail(`immutable array ${x}`);
+    return t.params[0];
+  }
+
+  #numericArray(x: number): void {
+    const elem = this.#array(x).params[0];
+    if (isRef(elem)) this.fail('array type is not numeric or vector');
+  }
+
+  #checkPacked(storage: number, packed: boolean): void {
+    const isPacked = unpacked(storage) !== storage;
+    if (isPacked !== packed) this.fail(packed ? 'type mismatch: field is not packed' : 'type mismatch: packed field needs a _s or _u instruction');
+  }
+
+  #popArrayInit(x: number): void {
+    this.#popExpect(I32);
+    this.#popExpect(I32);
+    this.#popExpect(I32);
+    this.#popExpect(refCode(CONCRETE + this.#m.types.id(x), true));
+  }
+
+  #brOnCast(i: ImmTarget, onFail: boolean): void {
+    const from = this.#refType(i.from as ValType);
+    const to = this.#refType(i.to as ValType);
+    if (!isSubtype(to, from)) this.fail(`type mismatch: cast target ${this.#name(to)} does not match ${this.#name(from)}`);
+    const diff = refCode(heapOf(from), isNullable(from) && !isNullable(to));
+    const branch = onFail ? diff : to;
+    const types = this.#labelTypes(i.label as number);
+    const n = types.length;
+    if (n === 0 || !isSubtype(branch, types[n - 1])) {
+      this.fail(`type mismatch: label ${i.label} does not take ${this.#name(branch)}`);
+    }
+    this.#popExpect(from);
+    this.#popVals(types, n - 1);
+    this.#pushVals(types, n - 1);
+    this.#push(onFail ? to : diff);
+  }
+}
