@@ -1,0 +1,596 @@
+// Instructions in the text format (https://webassembly.github.io/spec/core/text/instructions.html):
+// plain and folded forms, block types, labels, and each immediate kind of the opcode table.
+// Instructions are built directly into the flat list the AST keeps (a folded instruction's
+// operands first, then the instruction; a block's body, then its `end`). Instructions
+// without immediates are the one shared frozen object per mnemonic, as the decoder makes.
+import type { Catch, Instr, MemArg } from '../core/ast.ts';
+import { OPCODES, type OpDef } from '../core/opcodes.ts';
+import type { BlockType, RefType, ValType } from '../core/types.ts';
+import type { ModuleContext } from './context.ts';
+import { type Cursor, T_ID, T_ID_STRING, T_KEYWORD, T_LPAREN, T_RESERVED, T_RPAREN } from './cursor.ts';
+import { naturalAlignment } from './memarg.ts';
+import { NumberError, parseU32, parseU64 } from './numbers.ts';
+import { heapType, params, refType, results, valType } from './parse-types.ts';
+
+const PLAIN = 0;
+const BLOCK = 1; // block, loop
+const IF = 2;
+const TRY = 3;
+const TRY_TABLE = 4;
+const END = 5;
+const ELSE = 6;
+const CATCH = 7;
+const CATCH_ALL = 8;
+const DELEGATE = 9;
+
+const ROLES: Readonly<Record<string, number>> = {
+  block: BLOCK, loop: BLOCK, if: IF, try: TRY, try_table: TRY_TABLE, end: END, else: ELSE,
+  catch: CATCH, catch_all: CATCH_ALL, delegate: DELEGATE,
+};
+
+interface TextOp {
+  readonly def: OpDef;
+  readonly role: number;
+  /** The shared instance of an instruction without immediates. */
+  readonly bare: Instr | undefined;
+}
+
+const OPS = new Map<string, TextOp>();
+for (const def of OPCODES) {
+  const bare = def.imm === 'none' ? Object.freeze({ op: def.name }) as Instr : undefined;
+  OPS.set(def.name, { def, role: ROLES[def.name] ?? PLAIN, bare });
+}
+const END_INSTR = (OPS.get('end') as TextOp).bare as Instr;
+const ELSE_INSTR = (OPS.get('else') as TextOp).bare as Instr;
+const UNTYPED_SELECT = Object.freeze({ op: 'select' }) as Instr;
+
+/** The state of one function body (or constant expression) being parsed. */
+export class Body {
+  /** Local identifiers; undefined in constant expressions. */
+  readonly locals: Map<string, number> | undefined;
+  /** Open blocks: label identifier and role, innermost last. */
+  readonly labels: (string | undefined)[] = [];
+  readonly roles: number[] = [];
+  /** Label names for the name section, by block ordinal in the body. */
+  labelNames: Map<number, string> | undefined;
+  private blocks = 0;
+
+  constructor(locals?: Map<string, number>) {
+    this.locals = locals;
+  }
+
+  open(label: string | undefined, role: number): void {
+    if (label !== undefined) (this.labelNames ??= new Map()).set(this.blocks, label);
+    this.blocks++;
+    this.labels.push(label);
+    this.roles.push(role);
+  }
+
+  close(): void {
+    this.labels.pop();
+    this.roles.pop();
+  }
+}
+
+/** A label at the cursor: a natural, or an identifier of an enclosing block. */
+function labelIndex(ctx: ModuleContext, body: Body): number {
+  const c: Cursor = ctx.c;
+  const k = c.kind[c.pos];
+  if (k === T_ID || k === T_ID_STRING) {
+    const at = c.pos;
+    const id = c.id() as string;
+    const labels = body.labels;
+    for (let i = labels.length - 1; i >= 0; i--) if (labels[i] === id) return labels.length - 1 - i;
+    c.fail(at, `unknown label ${id}`);
+  }
+  if (!c.atNat()) c.unexpected();
+  return c.u32();
+}
+
+function localIndex(ctx: ModuleContext, body: Body): number {
+  const c: Cursor = ctx.c;
+  const k = c.kind[c.pos];
+  if (k === T_ID || k === T_ID_STRING) {
+    const at = c.pos;
+    const id = c.id() as string;
+    const i = body.locals?.get(id);
+    if (i === undefined) c.fail(at, `unknown local ${id}`);
+    return i;
+  }
+  if (!c.atNat()) c.unexpected();
+  return c.u32();
+}
+
+/**
+ * A type use: `(type x)?` then `(param ...)*` `(result ...)*`. With both, they must agree
+ * ("inline function type"); with only the inline part, the type is found or appended.
+ * `ids` collects parameter identifiers for functions; elsewhere parameters have none.
+ */
+export function typeUse(ctx: ModuleContext, ids?: (string | undefined)[]): number {
+  const c: Cursor = ctx.c;
+  let index = -1;
+  const at = c.pos;
+  if (c.eatParen('type')) {
+    index = ctx.index('type');
+    c.rparen();
+  }
+  const ps: ValType[] = [];
+  const rs: ValType[] = [];
+  params(ctx, ps, ids);
+  results(ctx, rs);
+  if (index < 0) return ctx.typeFor(ps, rs);
+  if (ps.length > 0 || rs.length > 0) {
+    const ft = ctx.funcType(index);
+    if (!ft || !sameTypes(ft.params, ps) || !sameTypes(ft.results, rs)) c.fail(at, 'inline function type');
+  } else if (ids) {
+    // Parameters of a named type have no identifiers, but they are locals all the same.
+    const n = ctx.funcType(index)?.params.length ?? 0;
+    for (let i = 0; i < n; i++) ids.push(undefined);
+  }
+  return index;
+}
+
+function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x === 'string' || typeof y === 'string') return false;
+    if (x.nullable !== y.nullable || x.heap !== y.heap) return false;
+  }
+  return true;
+}
+
+const EMPTY_BLOCK: BlockType = Object.freeze({ kind: 'empty' });
+const VALUE_BLOCKS = new Map<ValType, BlockType>();
+
+/** A block type: empty, one result, or a type use (https://webassembly.github.io/spec/core/text/instructions.html#control-instructions). */
+function blockType(ctx: ModuleContext): BlockType {
+  const c: Cursor = ctx.c;
+  if (c.kind[c.pos] !== T_LPAREN) return EMPTY_BLOCK;
+  if (c.isKw(c.pos + 1, 'type')) return { kind: 'index', type: typeUse(ctx) };
+  const ps: ValType[] = [];
+  const rs: ValType[] = [];
+  params(ctx, ps, undefined);
+  results(ctx, rs);
+  if (ps.length === 0 && rs.length === 0) return EMPTY_BLOCK;
+  if (ps.length === 0 && rs.length === 1) {
+    const t = rs[0];
+    if (typeof t === 'string') {
+      let b = VALUE_BLOCKS.get(t);
+      if (!b) VALUE_BLOCKS.set(t, (b = Object.freeze({ kind: 'value', type: t })));
+      return b;
+    }
+    return { kind: 'value', type: t };
+  }
+  return { kind: 'index', type: ctx.typeFor(ps, rs) };
+}
+
+/** Parses instructions until a `)` or the end of input (not consumed). */
+export function instrList(ctx: ModuleContext, body: Body, out: Instr[]): void {
+  const c: Cursor = ctx.c;
+  for (;;) {
+    const k = c.kind[c.pos];
+    if (k === T_LPAREN) folded(ctx, body, out);
+    else if (k === T_KEYWORD || k === T_RESERVED) plain(ctx, body, out);
+    else return;
+  }
+}
+
+function lookup(ctx: ModuleContext): TextOp {
+  const c: Cursor = ctx.c;
+  const i = c.pos;
+  if (c.kind[i] !== T_KEYWORD) c.unexpected(i);
+  const op = OPS.get(c.text.slice(c.start[i], c.end[i]));
+  if (!op) c.unexpected(i);
+  c.pos++;
+  return op;
+}
+
+/** Checks an optional label after `end`/`else` against the open block's. */
+function closingLabel(ctx: ModuleContext, body: Body): void {
+  const c: Cursor = ctx.c;
+  const at = c.pos;
+  const id = c.id();
+  if (id !== undefined && id !== body.labels[body.labels.length - 1]) c.fail(at, `mismatching label ${id}`);
+}
+
+function plain(ctx: ModuleContext, body: Body, out: Instr[]): void {
+  const c: Cursor = ctx.c;
+  const at = c.pos;
+  const op = lookup(ctx);
+  switch (op.role) {
+    case PLAIN:
+      out.push(op.bare ?? immediates(ctx, body, op.def));
+      return;
+    case BLOCK: case IF: case TRY: {
+      const label = c.id();
+      out.push({ op: op.def.name, blockType: blockType(ctx) } as Instr);
+      body.open(label, op.role);
+      return;
+    }
+    case TRY_TABLE: {
+      const label = c.id();
+      out.push(tryTable(ctx, body));
+      body.open(label, op.role);
+      return;
+    }
+    case END:
+      if (body.labels.length === 0) c.fail(at, 'unexpected token');
+      closingLabel(ctx, body);
+      body.close();
+      out.push(END_INSTR);
+      return;
+    case ELSE:
+      if (body.roles[body.roles.length - 1] !== IF) c.fail(at, 'unexpected token');
+      closingLabel(ctx, body);
+      body.roles[body.roles.length - 1] = PLAIN;
+      out.push(ELSE_INSTR);
+      return;
+    case CATCH:
+      if (body.roles[body.roles.length - 1] !== TRY) c.fail(at, 'unexpected token');
+      out.push({ op: 'catch', tag: ctx.index('tag') });
+      return;
+    case CATCH_ALL:
+      if (body.roles[body.roles.length - 1] !== TRY) c.fail(at, 'unexpected token');
+      out.push(op.bare as Instr);
+      return;
+    case DELEGATE:
+      if (body.roles[body.roles.length - 1] !== TRY) c.fail(at, 'unexpected token');
+      body.close();
+      out.push({ op: 'delegate', label: labelIndex(ctx, body) });
+      return;
+  }
+}
+
+/** `try_table blocktype catch*`, after the label. Catch labels are outside the block. */
+function tryTable(ctx: ModuleContext, body: Body): Instr {
+  const c: Cursor = ctx.c;
+  const bt = blockType(ctx);
+  const catches: Catch[] = [];
+  for (;;) {
+    if (c.eatParen('catch')) {
+      const tag = ctx.index('tag');
+      catches.push({ kind: 'catch', tag, label: labelIndex(ctx, body) });
+    } else if (c.eatParen('catch_ref')) {
+      const tag = ctx.index('tag');
+      catches.push({ kind: 'catch_ref', tag, label: labelIndex(ctx, body) });
+    } else if (c.eatParen('catch_all')) {
+      catches.push({ kind: 'catch_all', label: labelIndex(ctx, body) });
+    } else if (c.eatParen('catch_all_ref')) {
+      catches.push({ kind: 'catch_all_ref', label: labelIndex(ctx, body) });
+    } else break;
+    c.rparen();
+  }
+  return { op: 'try_table', blockType: bt, catches };
+}
+
+/** Instructions up to the `)` closing a folded block, which must leave no block open. */
+function nested(ctx: ModuleContext, body: Body, out: Instr[]): void {
+  const depth = body.labels.length;
+  instrList(ctx, body, out);
+  if (body.labels.length !== depth) ctx.c.unexpected();
+  ctx.c.rparen();
+}
+
+/** A folded instruction at `(`. */
+function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
+  const c: Cursor = ctx.c;
+  c.pos++;
+  const at = c.pos;
+  const op = lookup(ctx);
+  switch (op.role) {
+    case PLAIN: {
+      const instr = op.bare ?? immediates(ctx, body, op.def);
+      while (c.kind[c.pos] === T_LPAREN) folded(ctx, body, out);
+      c.rparen();
+      out.push(instr);
+      return;
+    }
+    case BLOCK: {
+      const label = c.id();
+      out.push({ op: op.def.name, blockType: blockType(ctx) } as Instr);
+      body.open(label, op.role);
+      nested(ctx, body, out);
+      body.close();
+      out.push(END_INSTR);
+      return;
+    }
+    case IF: {
+      const label = c.id();
+      const instr = { op: 'if', blockType: blockType(ctx) } as Instr;
+      while (c.kind[c.pos] === T_LPAREN && !c.isKw(c.pos + 1, 'then')) folded(ctx, body, out);
+      out.push(instr);
+      body.open(label, op.role);
+      if (!c.eatParen('then')) c.unexpected();
+      nested(ctx, body, out);
+      if (c.eatParen('else')) {
+        out.push(ELSE_INSTR);
+        nested(ctx, body, out);
+      }
+      c.rparen();
+      body.close();
+      out.push(END_INSTR);
+      return;
+    }
+    case TRY: {
+      const label = c.id();
+      out.push({ op: 'try', blockType: blockType(ctx) } as Instr);
+      body.open(label, op.role);
+      if (!c.eatParen('do')) c.unexpected();
+      nested(ctx, body, out);
+      if (c.eatParen('delegate')) {
+        body.close();
+        out.push({ op: 'delegate', label: labelIndex(ctx, body) });
+        c.rparen();
+        c.rparen();
+        return;
+      }
+      while (c.eatParen('catch')) {
+        out.push({ op: 'catch', tag: ctx.index('tag') });
+        nested(ctx, body, out);
+      }
+      if (c.eatParen('catch_all')) {
+        out.push((OPS.get('catch_all') as TextOp).bare as Instr);
+        nested(ctx, body, out);
+      }
+      c.rparen();
+      body.close();
+      out.push(END_INSTR);
+      return;
+    }
+    case TRY_TABLE: {
+      const label = c.id();
+      out.push(tryTable(ctx, body));
+      body.open(label, op.role);
+      nested(ctx, body, out);
+      body.close();
+      out.push(END_INSTR);
+      return;
+    }
+    default:
+      c.unexpected(at);
+  }
+}
+
+/** `offset=` and `align=` (https://webassembly.github.io/spec/core/text/instructions.html#memory-instructions). */
+function memArg(ctx: ModuleContext, def: OpDef, memory: number): MemArg {
+  const c: Cursor = ctx.c;
+  let offset: number | bigint = 0;
+  let align = -1;
+  if (c.kind[c.pos] === T_KEYWORD && c.text.startsWith('offset=', c.start[c.pos])) {
+    const i = c.pos++;
+    try {
+      offset = parseU64(c.text, c.start[i] + 7, c.end[i]);
+    } catch (e) {
+      c.numberError(i, e, 'i64 constant out of range');
+    }
+  }
+  if (c.kind[c.pos] === T_KEYWORD && c.text.startsWith('align=', c.start[c.pos])) {
+    const i = c.pos++;
+    let n = 0;
+    try {
+      n = parseU32(c.text, c.start[i] + 6, c.end[i]);
+    } catch (e) {
+      if (!(e instanceof NumberError)) throw e;
+      c.unexpected(i);
+    }
+    if (n === 0 || (n & (n - 1)) !== 0) c.fail(i, 'alignment must be a power of two');
+    align = 31 - Math.clz32(n);
+  }
+  if (align < 0) align = naturalAlignment(def.name);
+  return { align, offset, memory };
+}
+
+function isMemArgKeyword(ctx: ModuleContext, i: number): boolean {
+  const c: Cursor = ctx.c;
+  if (c.kind[i] !== T_KEYWORD) return false;
+  const s = c.start[i];
+  return c.text.startsWith('offset=', s) || c.text.startsWith('align=', s);
+}
+
+/** A lane index: a u8 ("i8 constant out of range" past 255). */
+function lane(ctx: ModuleContext): number {
+  const c: Cursor = ctx.c;
+  const at = c.pos;
+  const n = c.u32('i8 constant out of range');
+  if (n > 255) c.fail(at, 'i8 constant out of range');
+  return n;
+}
+
+const SHAPES: Readonly<Record<string, number>> = {
+  i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2, f32x4: 4, f64x2: 2,
+};
+
+/** True if token `i` can only be a numeral (a lane literal). */
+function atNumeral(ctx: ModuleContext, i: number): boolean {
+  const c: Cursor = ctx.c;
+  if (c.kind[i] === T_RESERVED) return true;
+  if (c.kind[i] !== T_KEYWORD) return false;
+  const s = c.start[i];
+  return c.text.startsWith('inf', s) || c.text.startsWith('nan', s);
+}
+
+/** `v128.const shape lane+` as 16 little-endian bytes. */
+export function v128Const(ctx: ModuleContext): Uint8Array {
+  const c: Cursor = ctx.c;
+  const at = c.pos;
+  const shape = c.peekKeyword();
+  const n = shape === undefined ? undefined : SHAPES[shape];
+  if (n === undefined) c.unexpected();
+  c.pos++;
+  const bytes = new Uint8Array(16);
+  const view = new DataView(bytes.buffer);
+  for (let k = 0; k < n; k++) {
+    if (!atNumeral(ctx, c.pos)) c.fail(at, 'wrong number of lane literals');
+    switch (shape) {
+      case 'i8x16': bytes[k] = ctx.c.intN(8); break;
+      case 'i16x8': view.setInt16(k * 2, c.intN(16), true); break;
+      case 'i32x4': view.setInt32(k * 4, c.intN(32), true); break;
+      case 'i64x2': view.setBigInt64(k * 8, c.i64(), true); break;
+      case 'f32x4': view.setUint32(k * 4, c.f32(), true); break;
+      case 'f64x2': view.setBigUint64(k * 8, c.f64(), true); break;
+    }
+  }
+  if (atNumeral(ctx, c.pos)) c.fail(at, 'wrong number of lane literals');
+  return bytes;
+}
+
+/** The instruction for `def` with its immediates, read after the mnemonic. */
+function immediates(ctx: ModuleContext, body: Body, def: OpDef): Instr {
+  const c: Cursor = ctx.c;
+  const op = def.name;
+  let instr: object;
+  switch (def.imm) {
+    case 'none': case 'blocktype': case 'try_table':
+      throw new Error(`parser: ${op} is handled as a block or bare instruction`);
+    case 'label': instr = { op, label: labelIndex(ctx, body) }; break;
+    case 'br_table': {
+      const labels: number[] = [];
+      while (c.atIndex()) labels.push(labelIndex(ctx, body));
+      if (labels.length === 0) c.unexpected();
+      const dflt = labels.pop() as number;
+      instr = { op, labels, default: dflt };
+      break;
+    }
+    case 'func': instr = { op, func: ctx.index('func') }; break;
+    case 'call_indirect': {
+      const table = c.atIndex() ? ctx.index('table') : 0;
+      instr = { op, type: typeUse(ctx), table };
+      break;
+    }
+    case 'local': instr = { op, local: localIndex(ctx, body) }; break;
+    case 'global': instr = { op, global: ctx.index('global') }; break;
+    case 'table': instr = { op, table: c.atIndex() ? ctx.index('table') : 0 }; break;
+    case 'memory': instr = { op, memory: c.atIndex() ? ctx.index('memory') : 0 }; break;
+    case 'memarg': {
+      const memory = c.atIndex() ? ctx.index('memory') : 0;
+      instr = { op, memarg: memArg(ctx, def, memory) };
+      break;
+    }
+    case 'memarg_lane': {
+      // A memory index comes first only if a memarg or the lane follows it.
+      const memory = c.atIndex() && (c.kind[c.pos] !== T_RESERVED || c.atNat(c.pos + 1) || isMemArgKeyword(ctx, c.pos + 1))
+        ? ctx.index('memory') : 0;
+      const memarg = memArg(ctx, def, memory);
+      instr = { op, memarg, lane: lane(ctx) };
+      break;
+    }
+    case 'i32': instr = { op, value: c.intN(32) }; break;
+    case 'i64': instr = { op, value: c.i64() }; break;
+    case 'f32': instr = { op, bits: c.f32() }; break;
+    case 'f64': instr = { op, bits: c.f64() }; break;
+    case 'v128': instr = { op, bytes: v128Const(ctx) }; break;
+    case 'lane': instr = { op, lane: lane(ctx) }; break;
+    case 'shuffle': {
+      const lanes = new Uint8Array(16);
+      for (let k = 0; k < 16; k++) {
+        if (!atNumeral(ctx, c.pos)) c.fail(c.pos, 'invalid lane length');
+        const at = c.pos;
+        const n = c.u32('malformed lane index');
+        if (n > 255) c.fail(at, 'malformed lane index');
+        lanes[k] = n;
+      }
+      if (atNumeral(ctx, c.pos)) c.fail(c.pos, 'invalid lane length');
+      instr = { op, lanes };
+      break;
+    }
+    case 'select': {
+      if (!c.atParen('result')) return UNTYPED_SELECT;
+      const types: ValType[] = [];
+      results(ctx, types);
+      instr = { op, types };
+      break;
+    }
+    case 'heaptype': instr = { op, heap: heapType(ctx) }; break;
+    case 'reftype': instr = { op, ref: refType(ctx) }; break;
+    case 'type': instr = { op, type: ctx.index('type') }; break;
+    case 'type_field': {
+      const type = ctx.index('type');
+      instr = { op, type, field: fieldIndex(ctx, type) };
+      break;
+    }
+    case 'type_len': {
+      const type = ctx.index('type');
+      instr = { op, type, length: c.u32() };
+      break;
+    }
+    case 'type_data': {
+      const type = ctx.index('type');
+      instr = { op, type, data: ctx.index('data') };
+      break;
+    }
+    case 'type_elem': {
+      const type = ctx.index('type');
+      instr = { op, type, elem: ctx.index('elem') };
+      break;
+    }
+    case 'type_type': {
+      const type = ctx.index('type');
+      instr = { op, type, srcType: ctx.index('type') };
+      break;
+    }
+    case 'tag': instr = { op, tag: ctx.index('tag') }; break;
+    case 'br_on_cast': {
+      const label = labelIndex(ctx, body);
+      const from: RefType = refType(ctx);
+      instr = { op, label, from, to: refType(ctx) };
+      break;
+    }
+    case 'data': instr = { op, data: ctx.index('data') }; break;
+    case 'elem': instr = { op, elem: ctx.index('elem') }; break;
+    case 'memory_init': {
+      const memory = c.atIndex(c.pos + 1) ? ctx.index('memory') : 0;
+      instr = { op, data: ctx.index('data'), memory };
+      break;
+    }
+    case 'memory_copy': {
+      if (!c.atIndex()) instr = { op, memory: 0, srcMemory: 0 };
+      else {
+        const memory = ctx.index('memory');
+        instr = { op, memory, srcMemory: ctx.index('memory') };
+      }
+      break;
+    }
+    case 'table_init': {
+      const table = c.atIndex(c.pos + 1) ? ctx.index('table') : 0;
+      instr = { op, elem: ctx.index('elem'), table };
+      break;
+    }
+    case 'table_copy': {
+      if (!c.atIndex()) instr = { op, table: 0, srcTable: 0 };
+      else {
+        const table = ctx.index('table');
+        instr = { op, table, srcTable: ctx.index('table') };
+      }
+      break;
+    }
+    case 'fence': instr = { op }; break;
+  }
+  return instr as Instr;
+}
+
+/** A struct field of type `type`: a natural, or one of the type's field identifiers. */
+function fieldIndex(ctx: ModuleContext, type: number): number {
+  const c: Cursor = ctx.c;
+  const k = c.kind[c.pos];
+  if (k === T_ID || k === T_ID_STRING) {
+    const at = c.pos;
+    const id = c.id() as string;
+    const i = ctx.fieldIds[type]?.get(id);
+    if (i === undefined) c.fail(at, `unknown field ${id}`);
+    return i;
+  }
+  return c.u32();
+}
+
+/** Parses a whole expression up to `)`: a function body or a constant expression. */
+export function expr(ctx: ModuleContext, body: Body): Instr[] {
+  const out: Instr[] = [];
+  instrList(ctx, body, out);
+  if (body.labels.length !== 0) ctx.c.unexpected();
+  return out;
+}
+
+export { valType };
