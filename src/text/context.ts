@@ -45,6 +45,8 @@ export class ModuleContext {
   readonly singleton: boolean[] = [];
   /** How many definitions of each space the last pass has read (their indices were fixed before). */
   readonly read: { [K in SpaceName]?: number } = {};
+  /** Set when code refers to data segments (memory.init, data.drop, array.new_data, ...): the binary then needs a data count section. */
+  needsDataCount = false;
   /** Field identifiers of each struct type. */
   readonly fieldIds: (Map<string, number> | undefined)[] = [];
   /** First singleton, final, supertype-less function type of each signature. */

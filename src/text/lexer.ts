@@ -308,7 +308,7 @@ class Lexer {
       if (q >= this.len) this.fail(p, 'unclosed annotation');
       const ch = text.charCodeAt(q);
       if (ch === 0x28) {
-        if (text.charCodeAt(q + 1) === 0x40) { this.annotation(q); continue; }
+        // Inside an annotation `(@` is just a parenthesis and a token: `(@a (@) x)` is fine.
         this.push(T_LPAREN, q, q + 1);
         this.pos = q + 1;
       } else if (ch === 0x29) {

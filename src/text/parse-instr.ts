@@ -9,7 +9,7 @@ import type { BlockType, RefType, ValType } from '../core/types.ts';
 import type { ModuleContext } from './context.ts';
 import { type Cursor, T_ID, T_ID_STRING, T_KEYWORD, T_LPAREN, T_RESERVED, T_RPAREN } from './cursor.ts';
 import { naturalAlignment } from './memarg.ts';
-import { NumberError, parseU32, parseU64 } from './numbers.ts';
+import { NumberError, parseU64 } from './numbers.ts';
 import { heapType, params, refType, results, valType } from './parse-types.ts';
 
 const PLAIN = 0;
@@ -275,7 +275,7 @@ function nested(ctx: ModuleContext, body: Body, out: Instr[]): void {
 }
 
 /** A folded instruction at `(`. */
-function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
+export function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
   const c: Cursor = ctx.c;
   c.pos++;
   const at = c.pos;
@@ -369,15 +369,16 @@ function memArg(ctx: ModuleContext, def: OpDef, memory: number): MemArg {
   }
   if (c.kind[c.pos] === T_KEYWORD && c.text.startsWith('align=', c.start[c.pos])) {
     const i = c.pos++;
-    let n = 0;
+    let n: number | bigint = 0;
     try {
-      n = parseU32(c.text, c.start[i] + 6, c.end[i]);
+      n = parseU64(c.text, c.start[i] + 6, c.end[i]);
     } catch (e) {
       if (!(e instanceof NumberError)) throw e;
       c.unexpected(i);
     }
-    if (n === 0 || (n & (n - 1)) !== 0) c.fail(i, 'alignment must be a power of two');
-    align = 31 - Math.clz32(n);
+    const big = BigInt(n);
+    if (big === 0n || (big & (big - 1n)) !== 0n) c.fail(i, 'alignment must be a power of two');
+    align = big.toString(2).length - 1;
   }
   if (align < 0) align = naturalAlignment(def.name);
   return { align, offset, memory };
@@ -517,6 +518,7 @@ function immediates(ctx: ModuleContext, body: Body, def: OpDef): Instr {
       break;
     }
     case 'type_data': {
+      ctx.needsDataCount = true;
       const type = ctx.index('type');
       instr = { op, type, data: ctx.index('data') };
       break;
@@ -538,9 +540,13 @@ function immediates(ctx: ModuleContext, body: Body, def: OpDef): Instr {
       instr = { op, label, from, to: refType(ctx) };
       break;
     }
-    case 'data': instr = { op, data: ctx.index('data') }; break;
+    case 'data':
+      ctx.needsDataCount = true;
+      instr = { op, data: ctx.index('data') };
+      break;
     case 'elem': instr = { op, elem: ctx.index('elem') }; break;
     case 'memory_init': {
+      ctx.needsDataCount = true;
       const memory = c.atIndex(c.pos + 1) ? ctx.index('memory') : 0;
       instr = { op, data: ctx.index('data'), memory };
       break;

@@ -13,7 +13,7 @@ import { REF_FUNC, type RefType, type SubType, type ValType } from '../core/type
 import { ModuleContext, type SpaceName } from './context.ts';
 import { Cursor, T_EOF, T_KEYWORD, T_LPAREN, T_RPAREN } from './cursor.ts';
 import { concat } from './lexer.ts';
-import { Body, expr, typeUse } from './parse-instr.ts';
+import { Body, expr, folded, typeUse } from './parse-instr.ts';
 import {
   addrType, atValType, globalType, memoryType, pageSize, refType, tableType, typeDef, valType,
 } from './parse-types.ts';
@@ -42,11 +42,11 @@ export function parseModuleFields(c: Cursor, first: number, last: number, id: st
     else c.skipGroup();
   }
   // Everything else, in order.
-  const state: FieldState = { definedKind: undefined, hasStart: false, needsDataCount: false };
+  const state: FieldState = { definedKind: undefined, hasStart: false };
   c.pos = first;
   while (c.pos < last) field(ctx, state);
   if (c.pos !== last) c.unexpected();
-  if (state.needsDataCount) m.dataCount = m.datas.length;
+  if (ctx.needsDataCount) m.dataCount = m.datas.length;
   customs(ctx, first, last);
   if (hasNames(ctx)) m.names = ctx.names;
   return m;
@@ -56,7 +56,6 @@ interface FieldState {
   /** The kind of the first definition (not import) of a func, table, memory, global or tag. */
   definedKind: string | undefined;
   hasStart: boolean;
-  needsDataCount: boolean;
 }
 
 function hasNames(ctx: ModuleContext): boolean {
@@ -315,7 +314,8 @@ function tableField(ctx: ModuleContext, state: FieldState, open: number): void {
     if (c.kind[c.pos] === T_LPAREN) {
       while (c.kind[c.pos] === T_LPAREN) init.push(elemItem(ctx));
     } else {
-      type = REF_FUNC;
+      // Function indices: (ref func) elements, or the table's own type if it is narrower.
+      if (ref.heap === 'func') type = REF_FUNC;
       while (c.atIndex()) init.push([{ op: 'ref.func', func: ctx.index('func') }]);
     }
     c.rparen();
@@ -449,11 +449,10 @@ function elemItem(ctx: ModuleContext): Expr {
     c.rparen();
     return e;
   }
-  // A single folded instruction: parse the group as an expression of its own.
-  const close = c.tokens.match[c.pos];
-  const e = expr(ctx, new Body());
-  if (c.pos !== close + 1 && close >= 0) c.unexpected();
-  return e;
+  // A single folded instruction.
+  const out: Expr = [];
+  folded(ctx, new Body(), out);
+  return out;
 }
 
 /** `(offset instr*)` or a folded instruction, at `(`. */
@@ -474,12 +473,17 @@ function elemField(ctx: ModuleContext, state: FieldState): void {
   let mode: ElemMode;
   let legacyIndices = false;
   if (c.eatKw('declare')) mode = { kind: 'declarative' };
-  else if (c.atParen('table') || c.atParen('offset') || (c.kind[c.pos] === T_LPAREN && !c.atParen('ref'))) {
+  else if (c.atParen('table') || c.atParen('offset') || (c.kind[c.pos] === T_LPAREN && !c.atParen('ref')) ||
+    (c.atNat() && c.kind[c.pos + 1] === T_LPAREN)) {
     let table = 0;
-    const explicitTable = c.eatParen('table');
-    if (explicitTable) {
+    let explicitTable = false;
+    if (c.atNat()) {
+      // `(elem 0 (offset) ...)`: the MVP's bare table index.
+      table = c.u32();
+    } else if (c.eatParen('table')) {
       table = ctx.index('table');
       c.rparen();
+      explicitTable = true;
     }
     mode = { kind: 'active', table, offset: offsetExpr(ctx) };
     legacyIndices = !explicitTable;
@@ -508,9 +512,10 @@ function dataField(ctx: ModuleContext, state: FieldState): void {
   nextIndex(ctx, 'data');
   const parts: Uint8Array[] = [];
   let d: Data;
-  if (c.kind[c.pos] === T_LPAREN) {
+  if (c.kind[c.pos] === T_LPAREN || c.atNat()) {
     let memory = 0;
-    if (c.eatParen('memory')) {
+    if (c.atNat()) memory = c.u32(); // `(data 0 (offset) ...)`: the MVP's bare memory index
+    else if (c.eatParen('memory')) {
       memory = ctx.index('memory');
       c.rparen();
     }

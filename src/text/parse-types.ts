@@ -195,9 +195,12 @@ export function typeDef(ctx: ModuleContext, index: number): SubType {
   return { final: true, supertypes: [], comp };
 }
 
-/** A limit bound: u32 for 32-bit addresses, u64 for 64-bit ones. */
+/**
+ * A limit bound. Wasm 3.0 reads u64 for both address types and leaves the range to
+ * validation (core/memory.wast: `(memory 0x1_0000_0000)` is invalid, not malformed).
+ */
 function bound(ctx: ModuleContext, addr: AddrType): number | bigint {
-  return addr === 'i64' ? ctx.c.u64() : ctx.c.u32();
+  return ctx.c.u64(`${addr} constant out of range`);
 }
 
 export function addrType(ctx: ModuleContext): AddrType {

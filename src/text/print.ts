@@ -281,7 +281,9 @@ class ModulePrinter {
     if (mode.kind === 'declarative') out += ' declare';
     else if (mode.kind === 'active') {
       if (mode.table !== 0) out += ` (table ${this.ref(n.tables, mode.table)})`;
-      out += ` ${wrappedExpr(mode.offset, 'offset', ctx)}`;
+      // The explicit forms `(offset ...)` and `(item ...)`: an elem list after an abbreviated
+      // `(i32.const 0)` reads less plainly, and this way no reader can take one for the other.
+      out += mode.offset.length === 0 ? ' (offset)' : ` (offset ${inlineExpr(mode.offset, ctx)})`;
     }
     // Function indices stand for `(ref func)` elements that are each `ref.func x`; every
     // other segment lists its type and expressions, which the text keeps apart.
@@ -294,7 +296,7 @@ class ModulePrinter {
       return `${out})`;
     }
     out += ` ${refText(e.type, n.types.ids)}`;
-    for (const item of e.init) out += ` ${wrappedExpr(item, 'item', ctx)}`;
+    for (const item of e.init) out += item.length === 0 ? ' (item)' : ` (item ${inlineExpr(item, ctx)})`;
     return `${out})`;
   }
 
