@@ -5,5 +5,6 @@ export { DecodeError, LinkError, ParseError, Trap, type TrapKind, ValidationErro
 export { OPCODES, opcodeByName, type ImmKind, type OpDef } from './core/opcodes.ts';
 export { ALL_FEATURES, FEATURES, WASM1, WASM2, WASM3, type Feature, type FeatureSet } from './core/features.ts';
 export { emptyModule, SECTION_ORDER } from './core/ast.ts';
+export { printWat, type PrintOptions } from './text/print.ts';
 export type * from './core/ast.ts';
 export type * from './core/types.ts';
