@@ -40,7 +40,7 @@ export class Cursor {
   unexpected(i: number = this.pos): never {
     const k = this.kind[i];
     if (k === T_EOF) this.fail(i, 'unexpected end of input');
-    if ((k === T_KEYWORD || k === T_RESERVED) && !isKnownKeyword(this.text.slice(this.start[i], this.end[i]))) {
+    if ((k === T_KEYWORD || k === T_RESERVED) && !isKnownKeyword(this.textOf(i))) {
       this.fail(i, `unknown operator ${this.text.slice(this.start[i], this.end[i])}`);
     }
     this.fail(i, 'unexpected token');

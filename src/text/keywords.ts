@@ -2,6 +2,7 @@
 // to word its errors as the reference interpreter does: a token it has never heard of is an
 // "unknown operator", a known one in the wrong place an "unexpected token".
 import { opcodeByName } from '../core/opcodes.ts';
+import { NumberError, parseF64, parseU64 } from './numbers.ts';
 
 const SYNTAX = new Set([
   'module', 'func', 'param', 'result', 'local', 'type', 'import', 'export', 'table', 'memory',
@@ -18,5 +19,29 @@ const SYNTAX = new Set([
 
 export function isKnownKeyword(s: string): boolean {
   if (SYNTAX.has(s) || opcodeByName(s) !== undefined) return true;
-  return s.startsWith('offset=') || s.startsWith('align=') || s.startsWith('nan:');
+  if (s === 'nan:canonical' || s === 'nan:arithmetic') return true;
+  if (s.startsWith('offset=')) return isNumeral(s.slice(7), false);
+  if (s.startsWith('align=')) return isNumeral(s.slice(6), false);
+  return isNumeral(s, true);
+}
+
+/**
+ * True if `s` is a numeral of the text format's grammar (a natural, an integer, or a
+ * float when `signedOrFloat`): the reference lexer's NAT, INT and FLOAT tokens.
+ */
+export function isNumeral(s: string, signedOrFloat: boolean): boolean {
+  if (!signedOrFloat) {
+    try {
+      parseU64(s, 0, s.length);
+      return true;
+    } catch (e) {
+      return e instanceof NumberError && e.kind === 'range';
+    }
+  }
+  try {
+    parseF64(s, 0, s.length);
+    return true;
+  } catch (e) {
+    return e instanceof NumberError && e.kind === 'range';
+  }
 }

@@ -118,8 +118,10 @@ export function typeUse(ctx: ModuleContext, ids?: (string | undefined)[]): numbe
   const rs: ValType[] = [];
   params(ctx, ps, ids);
   results(ctx, rs);
+  if (c.atParen('param')) c.unexpected(c.pos + 1);
   if (index < 0) return ctx.typeFor(ps, rs);
   if (ps.length > 0 || rs.length > 0) {
+    if (index >= ctx.defs.length) c.fail(at, `unknown type ${index}`);
     const ft = ctx.funcType(index);
     if (!ft || !sameTypes(ft.params, ps) || !sameTypes(ft.results, rs)) c.fail(at, 'inline function type');
   } else if (ids) {
@@ -154,6 +156,7 @@ function blockType(ctx: ModuleContext): BlockType {
   const rs: ValType[] = [];
   params(ctx, ps, undefined);
   results(ctx, rs);
+  if (c.atParen('param')) c.unexpected(c.pos + 1);
   if (ps.length === 0 && rs.length === 0) return EMPTY_BLOCK;
   if (ps.length === 0 && rs.length === 1) {
     const t = rs[0];
@@ -413,6 +416,13 @@ function atNumeral(ctx: ModuleContext, i: number): boolean {
   return c.text.startsWith('inf', s) || c.text.startsWith('nan', s);
 }
 
+/** How many numeral tokens follow the cursor. */
+function numerals(ctx: ModuleContext): number {
+  let n = 0;
+  while (atNumeral(ctx, ctx.c.pos + n)) n++;
+  return n;
+}
+
 /** `v128.const shape lane+` as 16 little-endian bytes. */
 export function v128Const(ctx: ModuleContext): Uint8Array {
   const c: Cursor = ctx.c;
@@ -421,10 +431,10 @@ export function v128Const(ctx: ModuleContext): Uint8Array {
   const n = shape === undefined ? undefined : SHAPES[shape];
   if (n === undefined) c.unexpected();
   c.pos++;
+  if (numerals(ctx) !== n) c.fail(at, 'wrong number of lane literals');
   const bytes = new Uint8Array(16);
   const view = new DataView(bytes.buffer);
   for (let k = 0; k < n; k++) {
-    if (!atNumeral(ctx, c.pos)) c.fail(at, 'wrong number of lane literals');
     switch (shape) {
       case 'i8x16': bytes[k] = ctx.c.intN(8); break;
       case 'i16x8': view.setInt16(k * 2, c.intN(16), true); break;
@@ -434,7 +444,6 @@ export function v128Const(ctx: ModuleContext): Uint8Array {
       case 'f64x2': view.setBigUint64(k * 8, c.f64(), true); break;
     }
   }
-  if (atNumeral(ctx, c.pos)) c.fail(at, 'wrong number of lane literals');
   return bytes;
 }
 
@@ -486,14 +495,19 @@ function immediates(ctx: ModuleContext, body: Body, def: OpDef): Instr {
     case 'lane': instr = { op, lane: lane(ctx) }; break;
     case 'shuffle': {
       const lanes = new Uint8Array(16);
+      const at = c.pos;
+      if (numerals(ctx) !== 16) c.fail(at, 'invalid lane length');
       for (let k = 0; k < 16; k++) {
-        if (!atNumeral(ctx, c.pos)) c.fail(c.pos, 'invalid lane length');
-        const at = c.pos;
-        const n = c.u32('malformed lane index');
-        if (n > 255) c.fail(at, 'malformed lane index');
+        const i = c.pos++;
+        let n = 256;
+        try {
+          n = parseU64(c.text, c.start[i], c.end[i]) as number;
+        } catch (e) {
+          if (!(e instanceof NumberError)) throw e;
+        }
+        if (typeof n !== 'number' || n > 255) c.fail(i, 'i8 constant out of range');
         lanes[k] = n;
       }
-      if (atNumeral(ctx, c.pos)) c.fail(c.pos, 'invalid lane length');
       instr = { op, lanes };
       break;
     }
