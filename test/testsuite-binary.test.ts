@@ -9,53 +9,21 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { decodeModule, DecodeError, encodeModule, FEATURES, WASM3 } from '../src/index.ts';
-import type { DecodeOptions, Feature, FeatureSet, Module } from '../src/index.ts';
+import { decodeModule, DecodeError, encodeModule } from '../src/index.ts';
+import type { DecodeOptions, FeatureSet, Module } from '../src/index.ts';
+import { featuresOf, TESTSUITE_ROOT as ROOT, wastFiles } from './testsuite-files.ts';
 import { KNOWN_FAILURES } from './testsuite-binary.known.ts';
 import { scanWastBinary } from './wast-binary.ts';
 import type { WastBinaryModule } from './wast-binary.ts';
 
-const ROOT = process.env.TESSERA_TESTSUITE ??
-  fileURLToPath(new URL('../../shared/testsuite/', import.meta.url));
-const FOLDERS = ['core', 'legacy', 'custom', 'proposals'];
 /** Failures printed per file; the rest are counted. */
 const MAX_SHOWN = 20;
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-
-/** Paths relative to ROOT, `/`-separated, sorted. */
-function wastFiles(): string[] {
-  const files: string[] = [];
-  for (const folder of FOLDERS) {
-    const dir = join(ROOT, folder);
-    if (!existsSync(dir)) continue;
-    for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-      if (entry.endsWith('.wast')) files.push(`${folder}/${entry.split('\\').join('/')}`);
-    }
-  }
-  return files.sort();
-}
-
-const isFeature = (name: string): name is Feature => (FEATURES as readonly string[]).includes(name);
-
-/**
- * The features a file is written for: Wasm 3.0, plus the legacy exception instructions
- * under legacy/, plus the proposal of a proposals/<name>/ folder. Features matter here:
- * core/binary.wast expects memory limits flag 0x08 to be malformed, which
- * custom-page-sizes makes well-formed. `undefined`: a proposal Tessera does not know.
- */
-function featuresOf(file: string): FeatureSet | undefined {
-  const [folder, proposal] = file.split('/');
-  if (folder === 'legacy') return new Set<Feature>([...WASM3, 'legacy-exceptions']);
-  if (folder !== 'proposals') return WASM3;
-  if (proposal === undefined || !isFeature(proposal)) return undefined;
-  return new Set<Feature>([...WASM3, proposal]);
-}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -3,7 +3,7 @@
 // initialisation (non-nullable locals) as in Wasm 3.0. Types are encoded numbers, the
 // operand stack is an Int32Array and frames live in parallel arrays, so checking an
 // instruction allocates nothing. One FuncValidator is reused for every body of a module.
-import type { Catch, Locals } from '../core/ast.ts';
+import type { Catch, Locals, MemArg } from '../core/ast.ts';
 import type { ImmTarget } from '../binary/decode-instr.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { BlockType, HeapType, ValType } from '../core/types.ts';
@@ -256,8 +256,10 @@ export class FuncValidator {
     }
   }
 
+  /** Opens a block; `if` first pops its condition (after its block type is known valid). */
   #openBlock(kind: number, bt: BlockType): void {
     const t = this.#blockType(bt);
+    if (kind === K_IF) this.#popExpect(I32);
     if (t instanceof Int32Array) {
       this.#pushFrame(kind, EMPTY, t);
     } else {
@@ -337,10 +339,7 @@ export class FuncValidator {
       case H.H_UNREACHABLE: this.#setUnreachable(); break;
       case H.H_BLOCK: this.#openBlock(K_BLOCK, i.blockType as BlockType); break;
       case H.H_LOOP: this.#openBlock(K_LOOP, i.blockType as BlockType); break;
-      case H.H_IF:
-        this.#popExpect(I32);
-        this.#openBlock(K_IF, i.blockType as BlockType);
-        break;
+      case H.H_IF: this.#openBlock(K_IF, i.blockType as BlockType); break;
       case H.H_ELSE: {
         const d = this.#depth - 1;
         if (this.#kind[d] !== K_IF) this.fail('else without if');
@@ -709,21 +708,24 @@ export class FuncValidator {
   /** Instructions the opcode table's signature describes, after checking their immediates. */
   #plain(v: ValidatorOp, i: ImmTarget): void {
     let addr = I32;
-    switch (v.def.imm) {
-      case 'memarg': case 'memarg_lane': {
-        const memarg = i.memarg as { align: number; memory: number };
+    switch (v.immCheck) {
+      case H.I_NONE: break;
+      case H.I_MEMARG: {
+        const memarg = i.memarg as MemArg;
         addr = this.#memoryAddr(memarg.memory);
         if (v.exactAlign ? memarg.align !== v.naturalAlign : memarg.align > v.naturalAlign) {
           this.fail(v.exactAlign ? 'alignment must be equal to natural' : 'alignment must not be larger than natural');
         }
+        // Offsets are read as u64; a 32-bit memory can only use 32 bits of them.
+        if (addr === I32 && memarg.offset > 0xffff_ffff) this.fail('offset out of range');
         if (v.lanes && (i.lane as number) >= v.lanes) this.fail('invalid lane index');
         break;
       }
-      case 'memory': addr = this.#memoryAddr(i.memory as number); break;
-      case 'lane': if ((i.lane as number) >= v.lanes) this.fail('invalid lane index'); break;
-      case 'shuffle': for (const lane of i.lanes as Uint8Array) if (lane >= 32) this.fail('invalid lane index'); break;
-      case 'data': this.#data(i.data as number); break;
-      case 'elem': this.#elem(i.elem as number); break;
+      case H.I_MEMORY: addr = this.#memoryAddr(i.memory as number); break;
+      case H.I_LANE: if ((i.lane as number) >= v.lanes) this.fail('invalid lane index'); break;
+      case H.I_SHUFFLE: for (const lane of i.lanes as Uint8Array) if (lane >= 32) this.fail('invalid lane index'); break;
+      case H.I_DATA: this.#data(i.data as number); break;
+      case H.I_ELEM: this.#elem(i.elem as number); break;
     }
     const params = v.params;
     for (let k = params.length - 1; k >= 0; k--) {

@@ -5,7 +5,7 @@
 import type { Expr, Func, Instr, Module, SectionName } from '../core/ast.ts';
 import { SECTION_ID } from '../core/ast.ts';
 import { decodeModule } from '../binary/decode.ts';
-import { decodeTables, type ImmTarget, readImmediates, readLocals, readOpcode } from '../binary/decode-instr.ts';
+import { decodeTables, immScratch, type ImmTarget, readImmediates, readLocals, readOpcode } from '../binary/decode-instr.ts';
 import { DecodedFunc } from '../binary/func-body.ts';
 import { DecodeError, ValidationError } from '../core/errors.ts';
 import { ALL_FEATURES, type FeatureSet } from '../core/features.ts';
@@ -63,6 +63,8 @@ class ModuleValidator {
   readonly ctx: ModuleContext;
   readonly v: FuncValidator;
   readonly enabled: Uint8Array;
+  /** Every instruction's immediates pass through this one object. */
+  readonly scratch = immScratch();
 
   constructor(m: Module, features: FeatureSet) {
     this.m = m;
@@ -168,6 +170,8 @@ class ModuleValidator {
     const ctx = this.ctx;
     const importedGlobals = m.imports.filter((i) => i.desc.kind === 'global').length;
     const importedTables = ctx.tableAddr.length - m.tables.length;
+    // Table initialisers see the imported globals only: the global section comes later.
+    ctx.visibleGlobals = importedGlobals;
     m.tables.forEach((t, k) => {
       const type = ctx.tableElem[importedTables + k];
       if (t.init) this.#constExpr(t.init, type, 'table');
@@ -237,10 +241,12 @@ class ModuleValidator {
   #memoryType(t: MemoryType, section: SectionName): void {
     const log2 = t.pageSizeLog2 ?? 16;
     if (log2 !== 0 && log2 !== 16) this.fail('invalid custom page size', section);
-    const pages = 2n ** BigInt((t.addr === 'i64' ? 64 : 32) - log2);
+    // At most 2^32 (or 2^64) bytes; with 1-byte pages the count itself must fit the address type.
+    const bits = t.addr === 'i64' ? 64 : 32;
+    const pages = log2 === 0 ? 2n ** BigInt(bits) - 1n : 2n ** BigInt(bits - log2);
     const { min, max } = t.limits;
     if (BigInt(min) > pages || (max !== undefined && BigInt(max) > pages)) {
-      this.fail(`memory size must be at most ${pages} pages`, section);
+      this.fail(`memory size must be at most ${pages} pages (${bytesText(pages << BigInt(log2))})`, section);
     }
     this.#limits(t.limits, 2n ** 64n, 'memory size', section);
     if (t.shared && t.limits.max === undefined) this.fail('shared memory must have maximum', section);
@@ -258,7 +264,7 @@ class ModuleValidator {
       }
       this.#instr(i);
     }
-    v.op(END, {});
+    v.op(END, this.scratch);
     if (!v.done) this.fail('constant expression required', section);
   }
 
@@ -266,7 +272,12 @@ class ModuleValidator {
     const op = validatorOp(i.op);
     if (!op) throw new ValidationError(`unknown operator ${i.op}`, this.v.at);
     if (!this.features.has(op.def.feature)) throw new ValidationError(`${op.def.feature} support is not enabled: ${i.op}`, this.v.at);
-    this.v.op(op, i as ImmTarget);
+    // Instructions come in many shapes; copied into the one scratch object, the validator's
+    // property reads stay monomorphic (and fast for the streaming path too).
+    const scratch = this.scratch;
+    scratch.types = undefined;
+    Object.assign(scratch, i);
+    this.v.op(op, scratch);
   }
 
   #func(f: Func, typeId: number): void {
@@ -281,7 +292,7 @@ class ModuleValidator {
       this.#instr(i);
       if (v.done) throw new ValidationError('operators remaining after end of function', v.at);
     }
-    v.op(END, {});
+    v.op(END, this.scratch);
   }
 
   /** Validates a body from its bytes: read an operator, check it, read the next. */
@@ -291,20 +302,32 @@ class ModuleValidator {
     v.at = f.offset;
     v.beginFunc(typeId, readLocals(r), f.offset);
     const tables = decodeTables(r.features);
-    const scratch: ImmTarget = { memarg: { align: 0, offset: 0, memory: 0 } };
-    const enabled = this.enabled;
+    const scratch = this.scratch;
+    // Bytes decoded for these features need no feature check: the opcode tables had none else.
+    const enabled = r.features === this.features ? undefined : this.enabled;
+    const hasDataCount = f.hasDataCount;
     while (!v.done) {
       const at = r.pos;
       v.at = at;
       const e = readOpcode(r, tables);
       readImmediates(r, e, scratch, true);
       const op = VALIDATOR_OPS[e.row];
-      if (!enabled[e.row]) throw new ValidationError(`${op.def.feature} support is not enabled: ${op.def.name}`, at);
-      if (!f.hasDataCount && (op.def.name === 'memory.init' || op.def.name === 'data.drop')) {
-        throw new DecodeError('data count section required', at);
-      }
+      if (enabled && !enabled[e.row]) throw new ValidationError(`${op.def.feature} support is not enabled: ${op.def.name}`, at);
+      if (op.needsDataCount && !hasDataCount) throw new DecodeError('data count section required', at);
       v.op(op, scratch);
     }
     if (r.pos !== f.end) r.fail('section size mismatch');
   }
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+
+/** A power-of-two-ish byte count as the spec's messages write it: 4GiB, 256TiB. */
+function bytesText(n: bigint): string {
+  let unit = 0;
+  while (n >= 1024n && n % 1024n === 0n && unit < UNITS.length - 1) {
+    n /= 1024n;
+    unit++;
+  }
+  return `${n}${UNITS[unit]}`;
 }

@@ -20,7 +20,23 @@ export interface ValidatorOp {
   readonly exactAlign: boolean;
   /** How many lanes a lane index may address (lane and memarg_lane immediates), or 0. */
   readonly lanes: number;
+  /** Which immediate a signature-checked instruction needs checked (the I_* numbers). */
+  readonly immCheck: number;
+  /** memory.init and data.drop: the binary format requires a data count section for them. */
+  readonly needsDataCount: boolean;
 }
+
+// Immediates of signature-checked instructions that refer to the module or must be in range.
+export const I_NONE = 0;
+export const I_MEMARG = 1;
+export const I_MEMORY = 2;
+export const I_LANE = 3;
+export const I_SHUFFLE = 4;
+export const I_DATA = 5;
+export const I_ELEM = 6;
+const IMM_CHECKS: Partial<Record<string, number>> = {
+  memarg: I_MEMARG, memarg_lane: I_MEMARG, memory: I_MEMORY, lane: I_LANE, shuffle: I_SHUFFLE, data: I_DATA, elem: I_ELEM,
+};
 
 // The hand-checked instructions, each with its handler number.
 export const H_UNREACHABLE = 1;
@@ -167,6 +183,8 @@ function build(def: OpDef): ValidatorOp {
     naturalAlign: memory ? Math.log2(bits / 8) : -1,
     exactAlign: memory && def.name.includes('atomic'),
     lanes,
+    immCheck: IMM_CHECKS[def.imm] ?? I_NONE,
+    needsDataCount: def.name === 'memory.init' || def.name === 'data.drop',
   };
 }
 
