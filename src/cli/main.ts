@@ -1,8 +1,9 @@
 // The `tessera` command line: dispatches to one file per command.
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './command.ts';
 import { inspect } from './inspect.ts';
+import { parse } from './parse.ts';
 
-const COMMANDS: readonly Command[] = [inspect];
+const COMMANDS: readonly Command[] = [inspect, parse];
 
 const USAGE = `Tessera: a WebAssembly toolkit and runtime for TypeScript.
 
