@@ -6,7 +6,8 @@ import { DecodeError } from '../core/errors.ts';
 import { ALL_FEATURES, type FeatureSet } from '../core/features.ts';
 import type { U64 } from '../core/types.ts';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF: it is part of a name, not a marker to strip.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class Reader {
   readonly bytes: Uint8Array;
