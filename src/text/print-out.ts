@@ -3,12 +3,18 @@
 // tree grows deep enough to make the final flattening slow.
 
 const CHUNK = 1 << 16;
+/**
+ * Indentation stops growing at this depth. Compilers nest blocks thousands deep (a Go
+ * switch, an emscripten jump table); indenting each level would make the text quadratic
+ * in the nesting. wasm-tools caps it the same way.
+ */
+const MAX_DEPTH = 50;
 const INDENTS: string[] = [''];
+while (INDENTS.length <= MAX_DEPTH) INDENTS.push(`${INDENTS[INDENTS.length - 1]}  `);
 
-/** `depth` levels of two-space indentation. */
+/** `depth` levels of two-space indentation, up to MAX_DEPTH. */
 export function indent(depth: number): string {
-  while (INDENTS.length <= depth) INDENTS.push(`${INDENTS[INDENTS.length - 1]}  `);
-  return INDENTS[depth];
+  return INDENTS[depth < MAX_DEPTH ? depth : MAX_DEPTH];
 }
 
 export class TextOut {

@@ -5,7 +5,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Instr, Module, Names } from '../core/ast.ts';
 import { emptyModule } from '../core/ast.ts';
 import { FUNCREF, REF_FUNC } from '../core/types.ts';
+import { decodeModule } from '../binary/decode.ts';
+import { encodeModule } from '../binary/encode.ts';
 import { emptyNames } from '../binary/names-codes.ts';
+import { parseWat } from './parse.ts';
 import { printWat } from './print.ts';
 
 /** The expected text; `TESSERA_UPDATE_GOLDEN=1` rewrites it from the actual output instead. */
@@ -184,4 +187,54 @@ test('a name section the text cannot carry is printed as bytes, and no ids', () 
   const text = printWat(m);
   assert.doesNotMatch(text, /\$main/);
   assert.match(text, /\(@custom "name" \(after data\) "/);
+});
+
+function assertRoundTrip(m: Module, what: string): void {
+  for (const folded of [false, true]) {
+    const again = parseWat(printWat(m, { folded }));
+    assert.deepEqual(encodeModule(again), encodeModule(m, { canonical: true }), `${what} folded=${folded}`);
+  }
+}
+
+/** The MVP module without the names that need `(@name ...)` on locals and labels. */
+function mvpWithPlainIds(): Module {
+  const m = mvpModule();
+  m.names?.locals.get(1)?.delete(3);
+  m.names?.labels.get(1)?.delete(1);
+  return m;
+}
+
+test('the golden modules read back to the same module, flat and folded', () => {
+  assertRoundTrip(mvpWithPlainIds(), 'mvp');
+  assertRoundTrip(v3Module(), 'v3');
+});
+
+test('(@name ...) on locals and labels reads back', { todo: 'parseWat honours (@name) only on module fields and types' }, () => {
+  assertRoundTrip(mvpModule(), 'mvp');
+});
+
+test('floats print exactly: NaN payloads, signed zeros, infinities, subnormals', () => {
+  const f32s = [0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00001, 0x00000001, 0x7f7fffff, 0x3dcccccd, 0x4b800001];
+  const f64s = [0n, 1n << 63n, 0x7ff0000000000000n, 0x7ff8000000000001n, 1n, 0x7fefffffffffffffn, 0x3fb999999999999an];
+  const m = emptyModule();
+  m.types = [{ types: [{ final: true, supertypes: [], comp: { kind: 'func', params: [], results: [] } }] }];
+  const body: Instr[] = [];
+  for (const bits of f32s) body.push({ op: 'f32.const', bits }, { op: 'drop' });
+  for (const bits of f64s) body.push({ op: 'f64.const', bits }, { op: 'drop' });
+  m.funcs = [{ type: 0, locals: [], body }];
+  const text = printWat(m);
+  assert.match(text, /f32\.const -nan:0x400001\n/);
+  assert.match(text, /f32\.const 1e-45\n/);
+  assert.match(text, /f64\.const -0\n/);
+  assert.deepEqual(parseWat(text).funcs[0].body, body);
+});
+
+test('offsets: each instruction of a decoded body is commented with its byte offset', () => {
+  const m = decodeModule(encodeModule(mvpModule()));
+  const text = printWat(m, { offsets: true });
+  const bytes = encodeModule(m);
+  // The first instruction of the body is `block`, opcode 0x02, at the offset printed.
+  const at = /\(;@ *([0-9a-f]+);\) +block \$out/.exec(text);
+  assert.ok(at, text);
+  assert.equal(bytes[parseInt(at[1], 16)], 0x02);
 });

@@ -128,6 +128,10 @@ class ModulePrinter {
     this.customs('start');
     m.elems.forEach((e, i) => out.line(1, this.elemText(e, i)));
     this.customs('elem');
+    // The text format has no data count section: a parser adds one when instructions need
+    // it. Compilers also emit it otherwise; `(@datacount)` asks for it explicitly so the
+    // module reads back the same (other tools ignore an unknown annotation).
+    if (m.dataCount !== undefined) out.line(1, '(@datacount)');
     this.customs('datacount');
     m.funcs.forEach((f, i) => this.func(f, this.importedFuncs + i));
     this.customs('code');

@@ -20,6 +20,7 @@
   (elem (;0;) funcref (item ref.func $main) (item ref.null func))
   (elem (;1;) declare func $main)
   (elem (;2;) (offset i64.const 0 i64.const 1 i64.add) funcref)
+  (@datacount)
   (func $main (;0;) (type 0)
     try_table (catch $oops 0) (catch_all_ref 0)
       i32.const 1
