@@ -2,8 +2,9 @@
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './command.ts';
 import { inspect } from './inspect.ts';
 import { parse } from './parse.ts';
+import { wast } from './wast.ts';
 
-const COMMANDS: readonly Command[] = [inspect, parse];
+const COMMANDS: readonly Command[] = [inspect, parse, wast];
 
 const USAGE = `Tessera: a WebAssembly toolkit and runtime for TypeScript.
 

@@ -1,7 +1,7 @@
 // The `spectest` host module the spec testsuite imports from (the reference interpreter's
-// interpreter/host/spectest.ml; `shared_memory` is the threads proposal's). Tessera builds it
-// as an ordinary module with its own encoder, so its externs have exact types for the linker
-// and run on whatever engine instantiates it. The print functions print nothing: the
+// interpreter/host/spectest.ml; `shared_memory` is the threads proposal's). Tessera builds
+// it as an ordinary module with its own encoder, so its externs have exact types for the
+// linker and run on whatever engine instantiates it. The print functions print nothing: the
 // testsuite checks no output, and a runner has better uses for its console.
 import { emptyModule, type Instr, type Module } from '../core/ast.ts';
 import type { ValType } from '../core/types.ts';
@@ -40,7 +40,9 @@ export function spectestModule(): Module {
     m.exports.push({ name, kind: 'global', index: i });
   });
   m.tables.push({ type: { addr: 'i32', limits: { min: 10, max: 20 }, ref: FUNCREF } });
+  m.tables.push({ type: { addr: 'i64', limits: { min: 10, max: 20 }, ref: FUNCREF } });
   m.exports.push({ name: 'table', kind: 'table', index: 0 });
+  m.exports.push({ name: 'table64', kind: 'table', index: 1 });
   m.memories.push({ type: { addr: 'i32', limits: { min: 1, max: 2 }, shared: false } });
   m.memories.push({ type: { addr: 'i32', limits: { min: 1, max: 2 }, shared: true } });
   m.exports.push({ name: 'memory', kind: 'memory', index: 0 });

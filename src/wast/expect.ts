@@ -5,27 +5,9 @@
 // exactly the quiet bit) or `nan:arithmetic` (the quiet bit is set, the rest is free)
 // (https://webassembly.github.io/spec/core/exec/numerics.html#nan-propagation).
 import { formatValue, HostRef, type Value, WasmRef } from '../runtime/values.ts';
+import type { NanPattern, ResultPattern } from '../text/wast.ts';
 
-export type NanPattern = 'nan:canonical' | 'nan:arithmetic';
-
-export type LaneShape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2' | 'f32x4' | 'f64x2';
-
-/** What a reference result may be: null, or a non-null reference of a kind. */
-export type RefPattern =
-  | { readonly ref: 'null' }
-  | { readonly ref: 'func' | 'struct' | 'array' | 'i31' | 'eq' | 'any' | 'exn' }
-  /** `ref.extern` / `ref.host`: a host reference (with that id, if given), or any extern. */
-  | { readonly ref: 'extern' | 'host'; readonly id?: number };
-
-export type ResultPattern =
-  | { readonly type: 'i32'; readonly value: number }
-  | { readonly type: 'i64'; readonly value: bigint }
-  | { readonly type: 'f32'; readonly bits: number | NanPattern }
-  | { readonly type: 'f64'; readonly bits: bigint | NanPattern }
-  /** Lanes are the lane's bits (unsigned, bigint for 64-bit lanes) or a NaN pattern. */
-  | { readonly type: 'v128'; readonly shape: LaneShape; readonly lanes: readonly (number | bigint | NanPattern)[] }
-  | ({ readonly type: 'ref' } & RefPattern)
-  | { readonly type: 'either'; readonly options: readonly ResultPattern[] };
+type LaneShape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2' | 'f32x4' | 'f64x2';
 
 const F32_QUIET = 0x00400000;
 const F32_EXP = 0x7f800000;
@@ -58,22 +40,31 @@ function laneMatches(view: DataView, shape: LaneShape, k: number, p: number | bi
   }
 }
 
-function refMatches(v: Value, p: RefPattern): boolean {
+/**
+ * A reference pattern: `ref.null` (of any type: results are typed by the function already),
+ * or a non-null reference of a kind. Host references are the embedder's; `ref.extern` without
+ * a number is any non-null external reference, host or externalised.
+ */
+function refMatches(v: Value, kind: string, id: number | undefined): boolean {
   if (v.type !== 'ref') return false;
   const r = v.ref;
-  if (p.ref === 'null') return r === null;
+  if (kind === 'null') return r === null;
   if (r === null) return false;
-  switch (p.ref) {
+  switch (kind) {
     case 'extern':
+      if (id !== undefined) return r instanceof HostRef && r.id === id;
+      return true;
     case 'host':
-      if ('id' in p && p.id !== undefined) return r instanceof HostRef && r.id === p.id;
-      return r instanceof HostRef || r.kind === 'extern' || p.ref === 'host';
+      return r instanceof HostRef && (id === undefined || r.id === id);
     case 'any':
       return true;
     case 'eq':
       return r instanceof WasmRef && (r.kind === 'i31' || r.kind === 'struct' || r.kind === 'array');
+    case 'func':
+      // `(ref.func n)` names a function the runner cannot identify across the JS API.
+      return r instanceof WasmRef && r.kind === 'func';
     default:
-      return r instanceof WasmRef && r.kind === p.ref;
+      return r instanceof WasmRef && r.kind === kind;
   }
 }
 
@@ -83,14 +74,15 @@ export function matches(v: Value, p: ResultPattern): boolean {
     case 'either': return p.options.some((o) => matches(v, o));
     case 'i32': return v.type === 'i32' && v.value === (p.value | 0);
     case 'i64': return v.type === 'i64' && v.value === BigInt.asIntN(64, p.value);
-    case 'f32': return v.type === 'f32' && f32Matches(v.bits, p.bits);
-    case 'f64': return v.type === 'f64' && f64Matches(v.bits, p.bits);
+    case 'f32': return v.type === 'f32' && f32Matches(v.bits, 'nan' in p ? p.nan : p.bits);
+    case 'f64': return v.type === 'f64' && f64Matches(v.bits, 'nan' in p ? p.nan : p.bits);
     case 'v128': {
       if (v.type !== 'v128') return false;
       const view = new DataView(v.bytes.buffer, v.bytes.byteOffset, 16);
       return p.lanes.every((lane, k) => laneMatches(view, p.shape, k, lane));
     }
-    case 'ref': return refMatches(v, p);
+    case 'ref.null': return refMatches(v, 'null', undefined);
+    case 'ref': return refMatches(v, p.kind, p.value);
   }
 }
 
@@ -111,9 +103,10 @@ export function formatPattern(p: ResultPattern): string {
   switch (p.type) {
     case 'either': return `either(${p.options.map(formatPattern).join(' | ')})`;
     case 'i32': case 'i64': return `${p.type}:${p.value}`;
-    case 'f32': return typeof p.bits === 'string' ? `f32:${p.bits}` : `f32:0x${(p.bits >>> 0).toString(16).padStart(8, '0')}`;
-    case 'f64': return typeof p.bits === 'string' ? `f64:${p.bits}` : `f64:0x${BigInt.asUintN(64, p.bits).toString(16).padStart(16, '0')}`;
+    case 'f32': return 'nan' in p ? `f32:${p.nan}` : `f32:0x${(p.bits >>> 0).toString(16).padStart(8, '0')}`;
+    case 'f64': return 'nan' in p ? `f64:${p.nan}` : `f64:0x${BigInt.asUintN(64, p.bits).toString(16).padStart(16, '0')}`;
     case 'v128': return `v128:${p.shape} ${p.lanes.map((l) => (typeof l === 'string' ? l : `0x${l.toString(16)}`)).join(' ')}`;
-    case 'ref': return 'id' in p && p.id !== undefined ? `ref.${p.ref} ${p.id}` : `ref.${p.ref}`;
+    case 'ref.null': return p.heap === undefined ? 'ref.null' : `ref.null ${p.heap}`;
+    case 'ref': return p.value === undefined ? `ref.${p.kind}` : `ref.${p.kind} ${p.value}`;
   }
 }

@@ -15,11 +15,11 @@ import { Linker } from '../runtime/linker.ts';
 import { NativeEngine } from '../runtime/native.ts';
 import { spectest } from '../runtime/spectest.ts';
 import { trapKindOfMessage, trapMayBe } from '../runtime/traps.ts';
-import type { Value } from '../runtime/values.ts';
+import { HostRef, type Value } from '../runtime/values.ts';
 import { parseWat } from '../text/parse.ts';
+import type { Action, Command, ScriptModule, Value as ScriptValue } from '../text/wast.ts';
 import { TypeContext } from '../validate/type-context.ts';
 import { validateModule } from '../validate/module.ts';
-import type { Action, Command, ModuleForm } from './commands.ts';
 import { resultsMismatch } from './expect.ts';
 
 export type Status = 'passed' | 'failed' | 'skipped';
@@ -40,6 +40,10 @@ export interface RunOptions {
 }
 
 class Failure extends Error {}
+/** The engine refused a module Tessera found valid (an engine limit or gap). */
+class Refused extends Failure {}
+/** A command that cannot run because a module it needs was refused by the engine. */
+class Skip extends Error {}
 
 function describe(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -59,6 +63,11 @@ export class ScriptRunner {
   /** The latest module: undefined after one that failed, so its actions fail too. */
   #current: Instance | undefined;
   #currentDefinition: CompiledModule | undefined;
+  // Modules the engine refused, by the line that defined them: commands that need them are
+  // skipped (they cannot run), not failed; the refusal itself is the failure to list.
+  #currentRefused: number | undefined;
+  readonly #refusedIds = new Map<string, number>();
+  readonly #refusedNames = new Map<string, number>();
 
   constructor(options: RunOptions = {}) {
     this.#engine = options.engine ?? new NativeEngine();
@@ -72,11 +81,11 @@ export class ScriptRunner {
   }
 
   run(c: Command): Outcome {
-    if (c.kind === 'unsupported') return { line: c.line, command: c.kind, status: 'skipped', message: `${c.name} is not supported` };
     try {
       this.#run(c);
       return { line: c.line, command: c.kind, status: 'passed' };
     } catch (e) {
+      if (e instanceof Skip) return { line: c.line, command: c.kind, status: 'skipped', message: e.message };
       return { line: c.line, command: c.kind, status: 'failed', message: e instanceof Failure ? e.message : `crashed: ${describe(e)}` };
     }
   }
@@ -86,20 +95,36 @@ export class ScriptRunner {
       case 'module': {
         this.#current = undefined;
         this.#currentDefinition = undefined;
-        const compiled = this.#compile(c.module);
-        if (c.id !== undefined) this.#definitions.set(c.id, compiled);
+        this.#currentRefused = undefined;
+        const id = c.module.id;
+        if (id !== undefined) this.#refusedIds.delete(id);
+        let compiled: CompiledModule;
+        try {
+          compiled = this.#compile(c.module);
+        } catch (e) {
+          if (e instanceof Refused) {
+            this.#currentRefused = c.line;
+            if (id !== undefined) this.#refusedIds.set(id, c.line);
+          }
+          throw e;
+        }
+        if (c.module.id !== undefined) this.#definitions.set(c.module.id, compiled);
         this.#currentDefinition = compiled;
-        if (!c.definition) this.#instantiateAs(compiled, c.id);
+        if (!c.module.definition) this.#instantiateAs(compiled, c.module.id);
         return;
       }
       case 'instance': {
         this.#current = undefined;
-        const def = c.definition === undefined ? this.#currentDefinition : this.#definitions.get(c.definition);
-        if (def === undefined) throw new Failure(`unknown module definition ${c.definition ?? '(latest)'}`);
+        this.#skipIfRefused(c.module);
+        const def = c.module === undefined ? this.#currentDefinition : this.#definitions.get(c.module);
+        if (def === undefined) throw new Failure(`unknown module definition ${c.module ?? '(latest)'}`);
         this.#instantiateAs(def, c.id);
         return;
       }
       case 'register': {
+        this.#refusedNames.delete(c.name);
+        const refused = this.#refusedLine(c.module);
+        if (refused !== undefined) this.#refusedNames.set(c.name, refused);
         const inst = this.#instance(c.module);
         this.#linker.register(c.name, inst);
         return;
@@ -118,9 +143,9 @@ export class ScriptRunner {
       case 'assert_exhaustion':
         this.#expectTrap(() => this.#act(c.action), c.message);
         return;
-      case 'assert_trap_module':
       case 'assert_uninstantiable': {
         const compiled = this.#compile(c.module);
+        this.#skipIfImportsRefused(compiled.module);
         this.#expectTrap(() => this.#linker.instantiate(this.#engine, compiled), c.message);
         return;
       }
@@ -130,9 +155,11 @@ export class ScriptRunner {
         return;
       }
       case 'assert_malformed':
+      case 'assert_malformed_custom':
         this.#expectMalformed(c.module, c.message);
         return;
-      case 'assert_invalid': {
+      case 'assert_invalid':
+      case 'assert_invalid_custom': {
         const module = this.#read(c.module);
         const result = this.#attempt(() => validateModule(module, { features: this.#features }));
         this.#expectError(result, ValidationError, c.message);
@@ -141,6 +168,7 @@ export class ScriptRunner {
       case 'assert_unlinkable': {
         // Decided by Tessera's linker alone: the engine never sees the module.
         const module = this.#validated(c.module);
+        this.#skipIfImportsRefused(module);
         const space: TypeSpace = { module, context: TypeContext.of(module) };
         const result = this.#attempt(() => this.#linker.resolve(space));
         this.#expectError(result, LinkError, c.message);
@@ -149,7 +177,36 @@ export class ScriptRunner {
     }
   }
 
+  #refusedLine(id: string | undefined): number | undefined {
+    return id === undefined ? this.#currentRefused : this.#refusedIds.get(id);
+  }
+
+  #skipIfRefused(id: string | undefined): void {
+    const line = this.#refusedLine(id);
+    if (line !== undefined) throw new Skip(`needs the module of line ${line}, which the engine refused`);
+  }
+
+  #importsRefused(m: Module): number | undefined {
+    for (const imp of m.imports) {
+      const line = this.#refusedNames.get(imp.module);
+      if (line !== undefined) return line;
+    }
+    return undefined;
+  }
+
+  #skipIfImportsRefused(m: Module): void {
+    const line = this.#importsRefused(m);
+    if (line !== undefined) throw new Skip(`imports from the module of line ${line}, which the engine refused`);
+  }
+
   #instantiateAs(compiled: CompiledModule, id: string | undefined): void {
+    // An instance that cannot exist makes the commands that use it skip too.
+    const refused = this.#importsRefused(compiled.module);
+    if (refused !== undefined) {
+      this.#currentRefused = refused;
+      if (id !== undefined) this.#refusedIds.set(id, refused);
+      this.#skipIfImportsRefused(compiled.module);
+    }
     let inst: Instance;
     try {
       inst = this.#linker.instantiate(this.#engine, compiled);
@@ -161,6 +218,7 @@ export class ScriptRunner {
   }
 
   #instance(id: string | undefined): Instance {
+    this.#skipIfRefused(id);
     const inst = id === undefined ? this.#current : this.#instances.get(id);
     if (inst === undefined) throw new Failure(id === undefined ? 'no module instance (the latest module failed)' : `unknown module ${id}`);
     return inst;
@@ -171,18 +229,18 @@ export class ScriptRunner {
     const ext = inst.exports.get(a.name);
     if (a.kind === 'invoke') {
       if (ext?.kind !== 'func') throw new Failure(`no function export ${JSON.stringify(a.name)}`);
-      return ext.call(a.args);
+      return ext.call(a.args.map(argument));
     }
     if (ext?.kind !== 'global') throw new Failure(`no global export ${JSON.stringify(a.name)}`);
     return [ext.get()];
   }
 
   /** The module of a form: parsed or decoded (function bodies included), not validated. */
-  #read(form: ModuleForm): Module {
+  #read(form: ScriptModule): Module {
     try {
-      switch (form.form) {
-        case 'text': return form.module;
-        case 'quote': return parseWat(form.text);
+      switch (form.kind) {
+        case 'text': return form.parse();
+        case 'quote': return parseWat(form.source);
         case 'binary': return decodeModule(form.bytes, { lazy: false, features: this.#features });
       }
     } catch (e) {
@@ -190,7 +248,7 @@ export class ScriptRunner {
     }
   }
 
-  #validated(form: ModuleForm): Module {
+  #validated(form: ScriptModule): Module {
     const module = this.#read(form);
     try {
       return validateModule(module, { features: this.#features });
@@ -199,20 +257,28 @@ export class ScriptRunner {
     }
   }
 
-  #compile(form: ModuleForm): CompiledModule {
+  #compile(form: ScriptModule): CompiledModule {
     const module = this.#validated(form);
     try {
       // A binary module reaches the engine as its original bytes.
-      return this.#engine.compile(form.form === 'binary' ? form.bytes : module);
+      return this.#engine.compile(form.kind === 'binary' ? form.bytes : module);
     } catch (e) {
-      throw new Failure(e instanceof EngineError ? `engine refused a valid module: ${e.message}` : `compile failed: ${describe(e)}`);
+      if (e instanceof EngineError) throw new Refused(`engine refused a valid module: ${e.message}`);
+      throw new Failure(`compile failed: ${describe(e)}`);
     }
   }
 
-  #expectMalformed(form: ModuleForm, message: string): void {
-    if (form.form === 'text') throw new Failure('a malformed text module must be quoted');
-    const result = this.#attempt(() => (form.form === 'quote' ? parseWat(form.text) : decodeModule(form.bytes, { lazy: false, features: this.#features })));
-    this.#expectError(result, form.form === 'quote' ? ParseError : DecodeError, message);
+  #expectMalformed(form: ScriptModule, message: string): void {
+    const result = this.#attempt(() => this.#parseOrDecode(form));
+    this.#expectError(result, form.kind === 'binary' ? DecodeError : ParseError, message);
+  }
+
+  #parseOrDecode(form: ScriptModule): Module {
+    switch (form.kind) {
+      case 'text': return form.parse();
+      case 'quote': return parseWat(form.source);
+      case 'binary': return decodeModule(form.bytes, { lazy: false, features: this.#features });
+    }
   }
 
   #attempt(f: () => unknown): unknown {
@@ -220,6 +286,7 @@ export class ScriptRunner {
       f();
       return undefined;
     } catch (e) {
+      if (e instanceof Skip) throw e;
       return e ?? new Error(String(e));
     }
   }
@@ -239,5 +306,15 @@ export class ScriptRunner {
     const kind = trapKindOfMessage(message);
     const ok = kind === undefined ? result.message.startsWith(message) : trapMayBe(result, kind);
     if (!ok) throw new Failure(`expected trap "${message}", got ${describe(result)}`);
+  }
+}
+
+/** A script's argument as a runtime value: host references by their number. */
+function argument(v: ScriptValue): Value {
+  switch (v.type) {
+    case 'v128': return { type: 'v128', bytes: v.bytes };
+    case 'ref.null': return { type: 'ref', ref: null };
+    case 'ref.extern': case 'ref.host': return { type: 'ref', ref: HostRef.of(v.value) };
+    default: return v;
   }
 }

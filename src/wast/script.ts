@@ -1,0 +1,19 @@
+// One script, start to end: parse it (UTF-8 text, the script parser of src/text), then run
+// every command in a fresh runner (its own engine state, linker and `spectest`). A script
+// that does not parse is one failure.
+import { ParseError } from '../core/errors.ts';
+import { decodeSource } from '../text/parse.ts';
+import { parseWast, type Script } from '../text/wast.ts';
+import { type Outcome, type RunOptions, ScriptRunner } from './run.ts';
+
+/** Runs a WAST script given as text or UTF-8 bytes; one outcome per command. */
+export function runWast(source: string | Uint8Array, options: RunOptions = {}): Outcome[] {
+  let script: Script;
+  try {
+    script = parseWast(decodeSource(source));
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    return [{ line: e.line, command: 'script', status: 'failed', message: `script does not parse: ${e.message}` }];
+  }
+  return new ScriptRunner(options).runAll(script.commands);
+}
