@@ -70,7 +70,7 @@ function modulesOf(file: string, features: FeatureSet): { key: string; module: M
     }
   }
   for (const cmd of parseWast(source.toString('utf8')).commands) {
-    if (!('module' in cmd) || cmd.module === undefined || cmd.kind === 'assert_malformed') continue;
+    if (!('module' in cmd) || typeof cmd.module !== 'object' || cmd.kind === 'assert_malformed') continue;
     const sm = cmd.module;
     if (sm.kind === 'binary') continue;
     try {
