@@ -2,9 +2,10 @@
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './command.ts';
 import { inspect } from './inspect.ts';
 import { parse } from './parse.ts';
+import { validate } from './validate.ts';
 import { wast } from './wast.ts';
 
-const COMMANDS: readonly Command[] = [inspect, parse, wast];
+const COMMANDS: readonly Command[] = [inspect, parse, validate, wast];
 
 const USAGE = `Tessera: a WebAssembly toolkit and runtime for TypeScript.
 
