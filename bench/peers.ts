@@ -28,7 +28,7 @@ export function briefError(error: unknown): string {
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
-const v8Validate: Task = {
+export const v8Validate: Task = {
   name: 'V8 validate',
   measures: `WebAssembly.validate(bytes): V8 ${process.versions.v8} decodes and validates every ` +
     'function, compiles nothing',
@@ -40,7 +40,7 @@ const v8Validate: Task = {
 };
 
 /** wabt's feature flags: every proposal it knows, for binaries its defaults reject. */
-const WABT_ALL_FEATURES = {
+export const WABT_ALL_FEATURES = {
   exceptions: true, mutable_globals: true, sat_float_to_int: true, sign_extension: true,
   simd: true, threads: true, function_references: true, multi_value: true, tail_call: true,
   bulk_memory: true, reference_types: true, annotations: true, code_metadata: true, gc: true,
