@@ -6,7 +6,8 @@
 //
 // Compilation here is synchronous (`new WebAssembly.Module`). Browsers limit that to small
 // modules on the main thread; an asynchronous variant belongs beside it when a browser host
-// needs it. Limits (memory, table size, fuel) are a later hook on `NativeEngineOptions`.
+// needs it. Limits (memory, table size, fuel) will be options of the engine: its externs
+// and the linker already see every memory, table and instance created.
 import { decodeModule } from '../binary/decode.ts';
 import { encodeModule } from '../binary/encode.ts';
 import type { Module } from '../core/ast.ts';
