@@ -46,6 +46,8 @@ export interface Tokens {
   readonly end: Int32Array;
   /** For a `(` token, the index of its `)`; -1 if unclosed. */
   readonly match: Int32Array;
+  /** For a keyword made of idchars only, a hash of its text (see `keywordHash`); else 0. */
+  readonly hash: Int32Array;
   readonly customs: readonly CustomAnnotation[];
   /** `(@name "...")` annotations by the index of the token that follows them. */
   readonly names: ReadonlyMap<number, NameAnnotation>;
@@ -88,6 +90,7 @@ class Lexer {
   start: Int32Array;
   end: Int32Array;
   match: Int32Array;
+  hash: Int32Array;
   readonly customs: CustomAnnotation[] = [];
   readonly names = new Map<number, NameAnnotation>();
   readonly open: number[] = [];
@@ -95,11 +98,12 @@ class Lexer {
   constructor(text: string) {
     this.text = text;
     this.len = text.length;
-    const cap = (text.length >> 2) + 16;
+    const cap = (text.length >> 4) + 16;
     this.kind = new Uint8Array(cap);
     this.start = new Int32Array(cap);
     this.end = new Int32Array(cap);
     this.match = new Int32Array(cap);
+    this.hash = new Int32Array(cap);
   }
 
   fail(pos: number, message: string): never {
@@ -112,6 +116,7 @@ class Lexer {
     const start = new Int32Array(cap); start.set(this.start); this.start = start;
     const end = new Int32Array(cap); end.set(this.end); this.end = end;
     const match = new Int32Array(cap); match.set(this.match); this.match = match;
+    const hash = new Int32Array(cap); hash.set(this.hash); this.hash = hash;
   }
 
   push(kind: number, start: number, end: number): void {
@@ -248,23 +253,95 @@ class Lexer {
   run(): void {
     const text = this.text;
     const len = this.len;
+    // The hot loop keeps its state in locals; only the common token shapes are handled
+    // inline (parentheses, and keywords, ids and numbers made of idchars alone).
+    let p = this.pos;
     for (;;) {
-      this.skipSpace();
-      const p = this.pos;
-      if (p >= len) return;
-      const c = text.charCodeAt(p);
+      let c = 0;
+      while (p < len) {
+        c = text.charCodeAt(p);
+        if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) { p++; continue; }
+        if (c === 0x3b && text.charCodeAt(p + 1) === 0x3b) { // ;; line comment
+          const nl = text.indexOf('\n', p);
+          p = nl === -1 ? len : nl + 1;
+          continue;
+        }
+        if (c === 0x28 && text.charCodeAt(p + 1) === 0x3b) { // (; block comment ;)
+          p = this.blockComment(p);
+          continue;
+        }
+        break;
+      }
+      if (p >= len) break;
+      let i = this.count;
+      if (i === this.kind.length) this.grow();
       if (c === 0x28) { // (
-        if (text.charCodeAt(p + 1) === 0x40) { this.annotation(p); continue; }
-        this.push(T_LPAREN, p, p + 1);
-        this.pos = p + 1;
+        if (text.charCodeAt(p + 1) === 0x40) {
+          this.pos = p;
+          this.annotation(p);
+          p = this.pos;
+          continue;
+        }
+        this.kind[i] = T_LPAREN;
+        this.start[i] = p;
+        this.end[i] = p + 1;
+        this.match[i] = -1;
+        this.open.push(i);
+        this.count = i + 1;
+        p++;
       } else if (c === 0x29) {
-        this.push(T_RPAREN, p, p + 1);
-        this.pos = p + 1;
-      } else if (c === 0x22 || isIdChar(c) || (c < 128 && RESERVED_EXTRA[c] === 1)) {
+        this.kind[i] = T_RPAREN;
+        this.start[i] = p;
+        this.end[i] = p + 1;
+        const o = this.open.pop();
+        if (o !== undefined) this.match[o] = i;
+        this.count = i + 1;
+        p++;
+      } else if (c < 128 && IDCHAR[c] === 1) {
+        const from = p;
+        let h = 0;
+        p++;
+        h = c;
+        for (;;) {
+          const d = text.charCodeAt(p);
+          if (d < 128 && IDCHAR[d] === 1) { h = (Math.imul(h, 31) + d) | 0; p++; }
+          else break;
+        }
+        const d = text.charCodeAt(p);
+        if (d === 0x22 || (d < 128 && RESERVED_EXTRA[d] === 1 && !(d === 0x3b && text.charCodeAt(p + 1) === 0x3b))) {
+          // A run with strings or punctuation in it: the general scanner.
+          const kind = this.scanAtom(from);
+          p = this.pos;
+          i = this.count;
+          if (i === this.kind.length) this.grow();
+          this.kind[i] = kind;
+          this.start[i] = from;
+          this.end[i] = p;
+          this.hash[i] = 0;
+          this.count = i + 1;
+          continue;
+        }
+        let kind: number;
+        if (c === 0x24) {
+          if (p === from + 1) this.fail(from, 'empty identifier');
+          kind = T_ID;
+        } else kind = c >= 0x61 && c <= 0x7a ? T_KEYWORD : T_RESERVED;
+        this.kind[i] = kind;
+        this.start[i] = from;
+        this.end[i] = p;
+        this.hash[i] = h;
+        this.count = i + 1;
+      } else if (c === 0x22 || (c < 128 && RESERVED_EXTRA[c] === 1)) {
         const kind = this.scanAtom(p);
-        this.push(kind, p, this.pos);
+        this.kind[i] = kind;
+        this.start[i] = p;
+        this.end[i] = this.pos;
+        this.hash[i] = 0;
+        this.count = i + 1;
+        p = this.pos;
       } else this.illegal(p);
     }
+    this.pos = p;
   }
 
   illegal(p: number): never {
@@ -385,6 +462,13 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** The hash the lexer stores for a keyword: h = h * 31 + c over its char codes, in 32 bits. */
+export function keywordHash(s: string): number {
+  let h = s.charCodeAt(0);
+  for (let i = 1; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
 export function lex(text: string): Tokens {
   const l = new Lexer(text);
   l.run();
@@ -394,7 +478,7 @@ export function lex(text: string): Tokens {
   l.start[l.count] = text.length;
   l.end[l.count] = text.length;
   return {
-    text, count: l.count, kind: l.kind, start: l.start, end: l.end, match: l.match,
+    text, count: l.count, kind: l.kind, start: l.start, end: l.end, match: l.match, hash: l.hash,
     customs: l.customs, names: l.names,
   };
 }

@@ -8,6 +8,7 @@ import { OPCODES, type OpDef } from '../core/opcodes.ts';
 import type { BlockType, RefType, ValType } from '../core/types.ts';
 import type { ModuleContext } from './context.ts';
 import { type Cursor, T_ID, T_ID_STRING, T_KEYWORD, T_LPAREN, T_RESERVED, T_RPAREN } from './cursor.ts';
+import { keywordHash } from './lexer.ts';
 import { naturalAlignment } from './memarg.ts';
 import { NumberError, parseU64 } from './numbers.ts';
 import { heapType, params, refType, results, valType } from './parse-types.ts';
@@ -59,8 +60,10 @@ export class Body {
     this.locals = locals;
   }
 
-  open(label: string | undefined, role: number): void {
-    if (label !== undefined) (this.labelNames ??= new Map()).set(this.blocks, label);
+  /** Opens a block; `name` (from `@name`) overrides the label's identifier in the name section. */
+  open(label: string | undefined, role: number, name?: string): void {
+    const n = name ?? label;
+    if (n !== undefined) (this.labelNames ??= new Map()).set(this.blocks, n);
     this.blocks++;
     this.labels.push(label);
     this.roles.push(role);
@@ -106,7 +109,7 @@ function localIndex(ctx: ModuleContext, body: Body): number {
  * ("inline function type"); with only the inline part, the type is found or appended.
  * `ids` collects parameter identifiers for functions; elsewhere parameters have none.
  */
-export function typeUse(ctx: ModuleContext, ids?: (string | undefined)[]): number {
+export function typeUse(ctx: ModuleContext, ids?: (string | undefined)[], notes?: Map<number, string>): number {
   const c: Cursor = ctx.c;
   let index = -1;
   const at = c.pos;
@@ -116,7 +119,7 @@ export function typeUse(ctx: ModuleContext, ids?: (string | undefined)[]): numbe
   }
   const ps: ValType[] = [];
   const rs: ValType[] = [];
-  params(ctx, ps, ids);
+  params(ctx, ps, ids, notes);
   results(ctx, rs);
   if (c.atParen('param')) c.unexpected(c.pos + 1);
   if (index < 0) return ctx.typeFor(ps, rs);
@@ -181,14 +184,37 @@ export function instrList(ctx: ModuleContext, body: Body, out: Instr[]): void {
   }
 }
 
+/**
+ * Mnemonics by the lexer's keyword hash, open addressing: finding an instruction compares
+ * characters in place instead of slicing the token into a string.
+ */
+const OP_LIST = [...OPS.values()];
+const HASH_BITS = 12;
+const HASH_MASK = (1 << HASH_BITS) - 1;
+const OP_TABLE = new Int32Array(1 << HASH_BITS);
+for (let k = 0; k < OP_LIST.length; k++) {
+  let slot = keywordHash(OP_LIST[k].def.name) & HASH_MASK;
+  while (OP_TABLE[slot] !== 0) slot = (slot + 1) & HASH_MASK;
+  OP_TABLE[slot] = k + 1;
+}
+
 function lookup(ctx: ModuleContext): TextOp {
   const c: Cursor = ctx.c;
   const i = c.pos;
   if (c.kind[i] !== T_KEYWORD) c.unexpected(i);
-  const op = OPS.get(c.text.slice(c.start[i], c.end[i]));
-  if (!op) c.unexpected(i);
-  c.pos++;
-  return op;
+  const start = c.start[i];
+  const len = c.end[i] - start;
+  const text = c.text;
+  for (let slot = c.tokens.hash[i] & HASH_MASK; ; slot = (slot + 1) & HASH_MASK) {
+    const e = OP_TABLE[slot];
+    if (e === 0) return c.unexpected(i);
+    const op = OP_LIST[e - 1];
+    const name = op.def.name;
+    if (name.length === len && text.startsWith(name, start)) {
+      c.pos++;
+      return op;
+    }
+  }
 }
 
 /** Checks an optional label after `end`/`else` against the open block's. */
@@ -209,14 +235,16 @@ function plain(ctx: ModuleContext, body: Body, out: Instr[]): void {
       return;
     case BLOCK: case IF: case TRY: {
       const label = c.id();
+      const note = c.nameAnnotation(c.pos);
       out.push({ op: op.def.name, blockType: blockType(ctx) } as Instr);
-      body.open(label, op.role);
+      body.open(label, op.role, note);
       return;
     }
     case TRY_TABLE: {
       const label = c.id();
+      const note = c.nameAnnotation(c.pos);
       out.push(tryTable(ctx, body));
-      body.open(label, op.role);
+      body.open(label, op.role, note);
       return;
     }
     case END:
@@ -293,8 +321,9 @@ export function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
     }
     case BLOCK: {
       const label = c.id();
+      const note = c.nameAnnotation(c.pos);
       out.push({ op: op.def.name, blockType: blockType(ctx) } as Instr);
-      body.open(label, op.role);
+      body.open(label, op.role, note);
       nested(ctx, body, out);
       body.close();
       out.push(END_INSTR);
@@ -302,10 +331,11 @@ export function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
     }
     case IF: {
       const label = c.id();
+      const note = c.nameAnnotation(c.pos);
       const instr = { op: 'if', blockType: blockType(ctx) } as Instr;
       while (c.kind[c.pos] === T_LPAREN && !c.isKw(c.pos + 1, 'then')) folded(ctx, body, out);
       out.push(instr);
-      body.open(label, op.role);
+      body.open(label, op.role, note);
       if (!c.eatParen('then')) c.unexpected();
       nested(ctx, body, out);
       if (c.eatParen('else')) {
@@ -319,8 +349,9 @@ export function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
     }
     case TRY: {
       const label = c.id();
+      const note = c.nameAnnotation(c.pos);
       out.push({ op: 'try', blockType: blockType(ctx) } as Instr);
-      body.open(label, op.role);
+      body.open(label, op.role, note);
       if (!c.eatParen('do')) c.unexpected();
       nested(ctx, body, out);
       if (c.eatParen('delegate')) {
@@ -345,8 +376,9 @@ export function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
     }
     case TRY_TABLE: {
       const label = c.id();
+      const note = c.nameAnnotation(c.pos);
       out.push(tryTable(ctx, body));
-      body.open(label, op.role);
+      body.open(label, op.role, note);
       nested(ctx, body, out);
       body.close();
       out.push(END_INSTR);

@@ -249,14 +249,16 @@ function funcField(ctx: ModuleContext, state: FieldState, open: number): void {
   }
   state.definedKind ??= 'func';
   const ids: (string | undefined)[] = [];
-  const type = typeUse(ctx, ids);
+  const notes = new Map<number, string>();
+  const type = typeUse(ctx, ids, notes);
   const localIds = new Map<string, number>();
   let localNames: Map<number, string> | undefined;
   const bind = (id: string | undefined, i: number, at: number) => {
+    const name = notes.get(i) ?? id;
+    if (name !== undefined) (localNames ??= new Map()).set(i, name);
     if (id === undefined) return;
     if (localIds.has(id)) c.fail(at, `duplicate local ${id}`);
     localIds.set(id, i);
-    (localNames ??= new Map()).set(i, id);
   };
   for (let i = 0; i < ids.length; i++) bind(ids[i], i, open);
   let n = ids.length;
@@ -271,10 +273,13 @@ function funcField(ctx: ModuleContext, state: FieldState, open: number): void {
     c.pos += 2;
     const at = c.pos;
     const id = c.id();
+    const note = c.nameAnnotation(c.pos);
+    if (note !== undefined) notes.set(n, note);
     if (id !== undefined) {
       bind(id, n, at);
       push(valType(ctx));
     } else {
+      if (note !== undefined) bind(undefined, n, at);
       while (c.kind[c.pos] !== T_RPAREN) push(valType(ctx));
     }
     c.rparen();

@@ -101,12 +101,16 @@ export function globalType(ctx: ModuleContext): GlobalType {
  * `(param t*)` / `(param $id t)` groups; pushes the types, and each one's identifier (or
  * undefined) when `ids` is given. `allowIds` false makes an identifier an error.
  */
-export function params(ctx: ModuleContext, out: ValType[], ids: (string | undefined)[] | undefined): void {
+export function params(
+  ctx: ModuleContext, out: ValType[], ids: (string | undefined)[] | undefined, notes?: Map<number, string>,
+): void {
   const c: Cursor = ctx.c;
   while (c.atParen('param')) {
     c.pos += 2;
     const at = c.pos;
     const id = c.id();
+    const note = c.nameAnnotation(c.pos);
+    if (note !== undefined) notes?.set(out.length, note);
     if (id !== undefined) {
       if (!ids) c.fail(at, 'unexpected token');
       out.push(valType(ctx));

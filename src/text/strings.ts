@@ -2,7 +2,8 @@
 // string denotes bytes; escapes are \t \n \r \" \' \\, \hh (one byte) and \u{h+} (a code
 // point, UTF-8 encoded). The lexer has checked the syntax; these read the value.
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a name may start with U+FEFF, and TextDecoder would otherwise drop it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
 function hexValue(c: number): number {
