@@ -310,7 +310,9 @@ class ModuleValidator {
       const at = r.pos;
       v.at = at;
       const e = readOpcode(r, tables);
-      readImmediates(r, e, scratch, true);
+      // Instructions without immediates (and untyped select) skip the immediate reader.
+      if (e.bare === undefined) readImmediates(r, e, scratch, true);
+      else scratch.types = undefined;
       const op = VALIDATOR_OPS[e.row];
       if (enabled && !enabled[e.row]) throw new ValidationError(`${op.def.feature} support is not enabled: ${op.def.name}`, at);
       if (op.needsDataCount && !hasDataCount) throw new DecodeError('data count section required', at);
