@@ -14,7 +14,7 @@ export type * from './core/types.ts';
 export { NativeEngine, NativeModule } from './runtime/native.ts';
 export { Linker, type Namespace } from './runtime/linker.ts';
 export { spectest, spectestModule } from './runtime/spectest.ts';
-export { EngineError, UncaughtException } from './runtime/exceptions.ts';
+export { EngineError, UncaughtException } from './core/errors.ts';
 export { NativeTrap, trapMayBe } from './runtime/traps.ts';
 export { f32, f32Bits, f64, f64Bits, HostRef, i32, i64, ref, v128, WasmRef, type Ref, type Value } from './runtime/values.ts';
 export type { CompiledModule, Engine, Extern, FuncExtern, GlobalExtern, Instance, MemoryExtern, TableExtern, TagExtern, TypeSpace } from './runtime/engine.ts';

@@ -74,3 +74,27 @@ export class Trap extends Error {
     this.kind = kind;
   }
 }
+
+// The runtime's own: a WebAssembly exception no handler caught, and a module the engine
+// refused although Tessera found it valid (an implementation limit, a missing feature).
+
+/** A WebAssembly exception escaped to the host. */
+export class UncaughtException extends Error {
+  /** The engine's exception object (a `WebAssembly.Exception` on the native tier). */
+  readonly exception: unknown;
+  constructor(exception: unknown) {
+    super('uncaught exception');
+    this.name = 'UncaughtException';
+    this.exception = exception;
+  }
+}
+
+/** The engine refused a module or an instantiation that WebAssembly allows. */
+export class EngineError extends Error {
+  readonly engine: string;
+  constructor(engine: string, message: string) {
+    super(`${engine}: ${message}`);
+    this.name = 'EngineError';
+    this.engine = engine;
+  }
+}

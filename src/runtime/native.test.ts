@@ -4,7 +4,7 @@ import { emptyModule, type Expr, type Module } from '../core/ast.ts';
 import { LinkError, Trap } from '../core/errors.ts';
 import type { SubType, ValType } from '../core/types.ts';
 import type { FuncExtern, GlobalExtern, Instance, MemoryExtern } from './engine.ts';
-import { UncaughtException } from './exceptions.ts';
+import { UncaughtException } from '../core/errors.ts';
 import { Linker } from './linker.ts';
 import { NativeEngine } from './native.ts';
 import { spectest } from './spectest.ts';

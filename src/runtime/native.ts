@@ -15,7 +15,7 @@ import { LinkError } from '../core/errors.ts';
 import type { GlobalType } from '../core/types.ts';
 import { TypeContext } from '../validate/type-context.ts';
 import type { CompiledModule, Engine, Extern, Instance, TypeSpace } from './engine.ts';
-import { EngineError } from './exceptions.ts';
+import { EngineError } from '../core/errors.ts';
 import {
   funcTypeAt, funcTypeIndex, globalType, importPosition, memoryType, tableType, tagType,
 } from './module-types.ts';

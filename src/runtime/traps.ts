@@ -4,7 +4,7 @@
 // which triggers each one); some of them stand for two spec kinds the engine does not tell
 // apart, so a native trap carries every kind its message may mean.
 import { LinkError, Trap, type TrapKind } from '../core/errors.ts';
-import { UncaughtException } from './exceptions.ts';
+import { UncaughtException } from '../core/errors.ts';
 
 interface EngineMessage {
   /** Matched against the message without V8's `WebAssembly.Instance(): ` prefix. */

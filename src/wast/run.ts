@@ -10,7 +10,7 @@ import type { Module } from '../core/ast.ts';
 import { DecodeError, LinkError, ParseError, Trap, ValidationError } from '../core/errors.ts';
 import { ALL_FEATURES, type FeatureSet } from '../core/features.ts';
 import type { CompiledModule, Engine, Instance, TypeSpace } from '../runtime/engine.ts';
-import { EngineError, UncaughtException } from '../runtime/exceptions.ts';
+import { EngineError, UncaughtException } from '../core/errors.ts';
 import { Linker } from '../runtime/linker.ts';
 import { NativeEngine } from '../runtime/native.ts';
 import { spectest } from '../runtime/spectest.ts';
