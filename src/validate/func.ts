@@ -10,7 +10,7 @@ import type { BlockType, HeapType, ValType } from '../core/types.ts';
 import { canonType, type CanonType, KIND_ARRAY, KIND_FUNC, KIND_STRUCT } from './canonical.ts';
 import type { ModuleContext } from './context.ts';
 import * as H from './ops.ts';
-import { ADDR, type ValidatorOp } from './ops.ts';
+import type { ValidatorOp } from './ops.ts';
 import { isHeapSubtype, isSubtype, topHeap } from './subtype.ts';
 import {
   ANY, ARRAY, BOT, CONCRETE, EQ, EXN, EXTERN, FUNC, HEAP_BOT, heapOf, I31, I32, I64, isDefaultable,
@@ -727,16 +727,8 @@ export class FuncValidator {
       case H.I_DATA: this.#data(i.data as number); break;
       case H.I_ELEM: this.#elem(i.elem as number); break;
     }
-    const params = v.params;
-    for (let k = params.length - 1; k >= 0; k--) {
-      const t = params[k];
-      this.#popExpect(t === ADDR ? addr : t);
-    }
-    const results = v.results;
-    for (let k = 0; k < results.length; k++) {
-      const t = results[k];
-      this.#push(t === ADDR ? addr : t);
-    }
+    this.#popVals(addr === I32 ? v.params : v.params64);
+    this.#pushVals(addr === I32 ? v.results : v.results64);
   }
 
   #end(): void {

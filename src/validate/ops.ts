@@ -6,14 +6,18 @@ import { OPCODES, type OpDef } from '../core/opcodes.ts';
 import { F32, F64, I32, I64, V128 } from './type-codes.ts';
 
 /** In a signature, the address type of the instruction's memory (i32 or i64). */
-export const ADDR = -1;
+const ADDR = -1;
 
 export interface ValidatorOp {
   readonly def: OpDef;
   /** 0 for instructions checked by their signature; otherwise one of the H_* numbers. */
   readonly handler: number;
+  /** The signature with `addr` as i32 (also the signature of instructions without one)... */
   readonly params: Int32Array;
   readonly results: Int32Array;
+  /** ...and with `addr` as i64, for 64-bit memories. */
+  readonly params64: Int32Array;
+  readonly results64: Int32Array;
   /** log2 of the natural alignment of a memory access, or -1. */
   readonly naturalAlign: number;
   /** Atomic accesses must be aligned exactly, not just at most naturally. */
@@ -153,6 +157,10 @@ function sigTypes(list: string): Int32Array {
   });
 }
 
+function withAddr(types: Int32Array, addr: number): Int32Array {
+  return types.map((t) => (t === ADDR ? addr : t));
+}
+
 const WIDTH: Readonly<Record<string, number>> = { i32: 32, i64: 64, f32: 32, f64: 64, v128: 128, memory: 32 };
 
 /**
@@ -178,8 +186,10 @@ function build(def: OpDef): ValidatorOp {
   return {
     def,
     handler,
-    params: sigTypes(params),
-    results: sigTypes(results),
+    params: withAddr(sigTypes(params), I32),
+    results: withAddr(sigTypes(results), I32),
+    params64: withAddr(sigTypes(params), I64),
+    results64: withAddr(sigTypes(results), I64),
     naturalAlign: memory ? Math.log2(bits / 8) : -1,
     exactAlign: memory && def.name.includes('atomic'),
     lanes,
