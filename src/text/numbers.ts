@@ -213,7 +213,7 @@ function bitsOfF32(x: number): number {
 type FloatParts =
   | { kind: 'inf'; neg: boolean }
   | { kind: 'nan'; neg: boolean; payload: bigint | undefined }
-  | { kind: 'dec'; neg: boolean; clean: string; mant: bigint; exp10: number }
+  | { kind: 'dec'; neg: boolean; clean: string; digits: string; exp10: number }
   | { kind: 'hex'; neg: boolean; mant: bigint; exp2: number };
 
 function scanFloat(text: string, start: number, end: number): FloatParts {
@@ -282,13 +282,14 @@ function scanFloat(text: string, start: number, end: number): FloatParts {
     return { kind: 'hex', neg, mant: BigInt(`0x${digits}`), exp2: exp - 4 * fracDigits };
   }
   const clean = text.slice(start, end).replaceAll('_', '');
-  return { kind: 'dec', neg, clean, mant: BigInt(digits), exp10: exp - fracDigits };
+  return { kind: 'dec', neg, clean, digits, exp10: exp - fracDigits };
 }
 
 /** The exact value of decimal or hex parts as num / den * 2^exp2, with hopeless extremes cut. */
-function exactRatio(parts: { mant: bigint; exp10?: number; exp2?: number }, f: FloatFormat):
+function exactRatio(parts: { mant?: bigint; digits?: string; exp10?: number; exp2?: number }, f: FloatFormat):
   { num: bigint; den: bigint; exp2: number } | 'zero' | 'overflow' {
-  const m = parts.mant;
+  // The decimal mantissa becomes a bigint only here, on the slow path.
+  const m = parts.mant ?? BigInt(parts.digits ?? '0');
   if (m === 0n) return 'zero';
   const limit = (1 << (f.exp - 1)) + f.mant + 8; // well past the largest and smallest exponents
   if (parts.exp10 !== undefined) {

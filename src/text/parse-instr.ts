@@ -7,7 +7,7 @@ import type { Catch, Instr, MemArg } from '../core/ast.ts';
 import { OPCODES, type OpDef } from '../core/opcodes.ts';
 import type { BlockType, RefType, ValType } from '../core/types.ts';
 import type { ModuleContext } from './context.ts';
-import { type Cursor, T_ID, T_ID_STRING, T_KEYWORD, T_LPAREN, T_RESERVED, T_RPAREN } from './cursor.ts';
+import { type Cursor, T_ID, T_ID_STRING, T_KEYWORD, T_LPAREN, T_RESERVED } from './cursor.ts';
 import { keywordHash } from './lexer.ts';
 import { naturalAlignment } from './memarg.ts';
 import { NumberError, parseU64 } from './numbers.ts';

@@ -5,13 +5,13 @@
 // third everything else in order. Implicit function types from type uses are appended to
 // the type section after the explicit ones, as the spec's abbreviations say.
 import type {
-  CustomSection, Data, Elem, ElemMode, Export, ExternKind, Expr, Func, Global, Import, Locals,
+  CustomSection, Data, Elem, ElemMode, ExternKind, Expr, Func, Global, Import, Locals,
   Module, SectionName,
 } from '../core/ast.ts';
 import { SECTION_ORDER, emptyModule } from '../core/ast.ts';
 import { REF_FUNC, type RefType, type SubType, type ValType } from '../core/types.ts';
 import { ModuleContext, type SpaceName } from './context.ts';
-import { Cursor, T_EOF, T_KEYWORD, T_LPAREN, T_RPAREN } from './cursor.ts';
+import { type Cursor, T_EOF, T_LPAREN, T_RPAREN } from './cursor.ts';
 import { concat } from './lexer.ts';
 import { Body, expr, folded, typeUse } from './parse-instr.ts';
 import {
@@ -220,8 +220,8 @@ function field(ctx: ModuleContext, state: FieldState): void {
       m.start = ctx.index('func');
       c.rparen();
       return;
-    case 'elem': elemField(ctx, state); return;
-    case 'data': dataField(ctx, state); return;
+    case 'elem': elemField(ctx); return;
+    case 'data': dataField(ctx); return;
     default: c.unexpected(open + 1);
   }
 }
@@ -471,7 +471,7 @@ function offsetExpr(ctx: ModuleContext): Expr {
   return elemItem(ctx);
 }
 
-function elemField(ctx: ModuleContext, state: FieldState): void {
+function elemField(ctx: ModuleContext): void {
   const c: Cursor = ctx.c;
   const m = ctx.module;
   nextIndex(ctx, 'elem');
@@ -509,10 +509,9 @@ function elemField(ctx: ModuleContext, state: FieldState): void {
   c.rparen();
   const e: Elem = { type, init, mode };
   m.elems.push(e);
-  void state;
 }
 
-function dataField(ctx: ModuleContext, state: FieldState): void {
+function dataField(ctx: ModuleContext): void {
   const c: Cursor = ctx.c;
   nextIndex(ctx, 'data');
   const parts: Uint8Array[] = [];
@@ -533,7 +532,6 @@ function dataField(ctx: ModuleContext, state: FieldState): void {
   }
   c.rparen();
   ctx.module.datas.push(d);
-  void state;
 }
 
 /** The `@custom` annotations within the module's tokens, placed as they ask. */
@@ -570,6 +568,3 @@ export function parseModuleText(c: Cursor): Module {
   if (c.kind[c.pos] !== T_EOF) c.unexpected();
   return m;
 }
-
-export type { Export, Import, Global, Elem, Data };
-export { T_KEYWORD };
