@@ -32,6 +32,8 @@ const ROLES: Readonly<Record<string, number>> = {
 interface TextOp {
   readonly def: OpDef;
   readonly role: number;
+  /** log2 of the natural alignment of a memory instruction, else 0. */
+  readonly align: number;
   /** The shared instance of an instruction without immediates. */
   readonly bare: Instr | undefined;
 }
@@ -39,7 +41,8 @@ interface TextOp {
 const OPS = new Map<string, TextOp>();
 for (const def of OPCODES) {
   const bare = def.imm === 'none' ? Object.freeze({ op: def.name }) as Instr : undefined;
-  OPS.set(def.name, { def, role: ROLES[def.name] ?? PLAIN, bare });
+  const memory = def.imm === 'memarg' || def.imm === 'memarg_lane';
+  OPS.set(def.name, { def, role: ROLES[def.name] ?? PLAIN, bare, align: memory ? naturalAlignment(def.name) : 0 });
 }
 const END_INSTR = (OPS.get('end') as TextOp).bare as Instr;
 const ELSE_INSTR = (OPS.get('else') as TextOp).bare as Instr;
@@ -210,9 +213,13 @@ function lookup(ctx: ModuleContext): TextOp {
     if (e === 0) return c.unexpected(i);
     const op = OP_LIST[e - 1];
     const name = op.def.name;
-    if (name.length === len && text.startsWith(name, start)) {
-      c.pos++;
-      return op;
+    if (name.length === len) {
+      let k = 0;
+      while (k < len && name.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      if (k === len) {
+        c.pos++;
+        return op;
+      }
     }
   }
 }
@@ -231,7 +238,7 @@ function plain(ctx: ModuleContext, body: Body, out: Instr[]): void {
   const op = lookup(ctx);
   switch (op.role) {
     case PLAIN:
-      out.push(op.bare ?? immediates(ctx, body, op.def));
+      out.push(op.bare ?? immediates(ctx, body, op));
       return;
     case BLOCK: case IF: case TRY: {
       const label = c.id();
@@ -313,7 +320,7 @@ export function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
   const op = lookup(ctx);
   switch (op.role) {
     case PLAIN: {
-      const instr = op.bare ?? immediates(ctx, body, op.def);
+      const instr = op.bare ?? immediates(ctx, body, op);
       while (c.kind[c.pos] === T_LPAREN) folded(ctx, body, out);
       c.rparen();
       out.push(instr);
@@ -390,7 +397,7 @@ export function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
 }
 
 /** `offset=` and `align=` (https://webassembly.github.io/spec/core/text/instructions.html#memory-instructions). */
-function memArg(ctx: ModuleContext, def: OpDef, memory: number): MemArg {
+function memArg(ctx: ModuleContext, entry: TextOp, memory: number): MemArg {
   const c: Cursor = ctx.c;
   let offset: number | bigint = 0;
   let align = -1;
@@ -415,7 +422,7 @@ function memArg(ctx: ModuleContext, def: OpDef, memory: number): MemArg {
     if (big === 0n || (big & (big - 1n)) !== 0n) c.fail(i, 'alignment must be a power of two');
     align = big.toString(2).length - 1;
   }
-  if (align < 0) align = naturalAlignment(def.name);
+  if (align < 0) align = entry.align;
   return { align, offset, memory };
 }
 
@@ -480,8 +487,9 @@ export function v128Const(ctx: ModuleContext): Uint8Array {
 }
 
 /** The instruction for `def` with its immediates, read after the mnemonic. */
-function immediates(ctx: ModuleContext, body: Body, def: OpDef): Instr {
+function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
   const c: Cursor = ctx.c;
+  const def = entry.def;
   const op = def.name;
   let instr: object;
   switch (def.imm) {
@@ -508,14 +516,14 @@ function immediates(ctx: ModuleContext, body: Body, def: OpDef): Instr {
     case 'memory': instr = { op, memory: c.atIndex() ? ctx.index('memory') : 0 }; break;
     case 'memarg': {
       const memory = c.atIndex() ? ctx.index('memory') : 0;
-      instr = { op, memarg: memArg(ctx, def, memory) };
+      instr = { op, memarg: memArg(ctx, entry, memory) };
       break;
     }
     case 'memarg_lane': {
       // A memory index comes first only if a memarg or the lane follows it.
       const memory = c.atIndex() && (c.kind[c.pos] !== T_RESERVED || c.atNat(c.pos + 1) || isMemArgKeyword(ctx, c.pos + 1))
         ? ctx.index('memory') : 0;
-      const memarg = memArg(ctx, def, memory);
+      const memarg = memArg(ctx, entry, memory);
       instr = { op, memarg, lane: lane(ctx) };
       break;
     }
