@@ -31,6 +31,8 @@ const ROLES: Readonly<Record<string, number>> = {
 
 interface TextOp {
   readonly def: OpDef;
+  /** Shared frozen instances for small immediates (see `shared`), made on first use. */
+  cache: (Instr | undefined)[] | undefined;
   readonly role: number;
   /** log2 of the natural alignment of a memory instruction, else 0. */
   readonly align: number;
@@ -42,7 +44,9 @@ const OPS = new Map<string, TextOp>();
 for (const def of OPCODES) {
   const bare = def.imm === 'none' ? Object.freeze({ op: def.name }) as Instr : undefined;
   const memory = def.imm === 'memarg' || def.imm === 'memarg_lane';
-  OPS.set(def.name, { def, role: ROLES[def.name] ?? PLAIN, bare, align: memory ? naturalAlignment(def.name) : 0 });
+  OPS.set(def.name, {
+    def, role: ROLES[def.name] ?? PLAIN, bare, align: memory ? naturalAlignment(def.name) : 0, cache: undefined,
+  });
 }
 const END_INSTR = (OPS.get('end') as TextOp).bare as Instr;
 const ELSE_INSTR = (OPS.get('else') as TextOp).bare as Instr;
@@ -486,6 +490,33 @@ export function v128Const(ctx: ModuleContext): Uint8Array {
   return bytes;
 }
 
+/** Immediates from CACHE_MIN up to CACHE_MIN + CACHE_SIZE get shared instances. */
+const CACHE_MIN = -16;
+const CACHE_SIZE = 256;
+
+/**
+ * The instruction `entry` with one small integer immediate. Like instructions without
+ * immediates, the commonest ones (`local.get 0`, `i32.const 1`, `br 0`, ...) are shared
+ * frozen objects: most of a body, and no allocation each. Replace, never mutate, them.
+ */
+function shared(entry: TextOp, n: number, field: 'label' | 'local' | 'global' | 'value'): Instr {
+  const k = n - CACHE_MIN;
+  if (k < 0 || k >= CACHE_SIZE) return make(entry.def.name, field, n);
+  const cache = (entry.cache ??= new Array<Instr | undefined>(CACHE_SIZE).fill(undefined));
+  let instr = cache[k];
+  if (instr === undefined) cache[k] = instr = Object.freeze(make(entry.def.name, field, n));
+  return instr;
+}
+
+function make(op: string, field: 'label' | 'local' | 'global' | 'value', n: number): Instr {
+  switch (field) {
+    case 'label': return { op, label: n } as Instr;
+    case 'local': return { op, local: n } as Instr;
+    case 'global': return { op, global: n } as Instr;
+    case 'value': return { op, value: n } as Instr;
+  }
+}
+
 /** The instruction for `def` with its immediates, read after the mnemonic. */
 function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
   const c: Cursor = ctx.c;
@@ -495,7 +526,7 @@ function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
   switch (def.imm) {
     case 'none': case 'blocktype': case 'try_table':
       throw new Error(`parser: ${op} is handled as a block or bare instruction`);
-    case 'label': instr = { op, label: labelIndex(ctx, body) }; break;
+    case 'label': return shared(entry, labelIndex(ctx, body), 'label');
     case 'br_table': {
       const labels: number[] = [];
       while (c.atIndex()) labels.push(labelIndex(ctx, body));
@@ -510,8 +541,8 @@ function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
       instr = { op, type: typeUse(ctx), table };
       break;
     }
-    case 'local': instr = { op, local: localIndex(ctx, body) }; break;
-    case 'global': instr = { op, global: ctx.index('global') }; break;
+    case 'local': return shared(entry, localIndex(ctx, body), 'local');
+    case 'global': return shared(entry, ctx.index('global'), 'global');
     case 'table': instr = { op, table: c.atIndex() ? ctx.index('table') : 0 }; break;
     case 'memory': instr = { op, memory: c.atIndex() ? ctx.index('memory') : 0 }; break;
     case 'memarg': {
@@ -527,7 +558,7 @@ function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
       instr = { op, memarg, lane: lane(ctx) };
       break;
     }
-    case 'i32': instr = { op, value: c.intN(32) }; break;
+    case 'i32': return shared(entry, c.intN(32), 'value');
     case 'i64': instr = { op, value: c.i64() }; break;
     case 'f32': instr = { op, bits: c.f32() }; break;
     case 'f64': instr = { op, bits: c.f64() }; break;
