@@ -10,8 +10,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Parses a text module: `(module ...)` or its fields alone. Bytes are decoded as UTF-8
- * first. Symbolic identifiers become indices and the module's `names`; indices out of
- * range are left for validation. Throws ParseError for malformed text.
+ * first. Symbolic identifiers become indices; indices out of range are left for validation.
+ * Throws ParseError for malformed text, its message starting with the reference
+ * interpreter's phrase.
+ *
+ * Identifiers also become the module's `names` (the name section), as wasm-tools does: the
+ * module (`(module $m)`), types, funcs, tables, memories, globals, tags, elem and data
+ * segments, struct fields (by type), locals and parameters (by function), and labels (by
+ * function, numbered by the order of `block`/`loop`/`if`/`try`/`try_table` in the body).
+ * `(@name "...")` after a definition's keyword or identifier gives the name instead, for
+ * names that are not valid or not unique identifiers. `names` is absent if nothing is named.
  */
 export function parseWat(text: string | Uint8Array): Module {
   return parseModuleText(new Cursor(lex(decodeSource(text))));
