@@ -39,6 +39,8 @@ export class ModuleContext {
     memory: new Space('memory'), global: new Space('global'), tag: new Space('tag'),
     elem: new Space('elem'), data: new Space('data'),
   };
+  /** How deep the folded instruction being read is nested (the parser recurses on them). */
+  foldDepth = 0;
   /** Every type definition so far, explicit ones first, then implicit ones. */
   readonly defs: SubType[] = [];
   /** Whether each definition is alone in its recursion group. */

@@ -316,8 +316,27 @@ function nested(ctx: ModuleContext, body: Body, out: Instr[]): void {
   ctx.c.rparen();
 }
 
+/**
+ * Folded instructions are read recursively; past this depth the parser stops with a
+ * ParseError rather than exhausting the JavaScript stack (about 3000 levels). Flat
+ * instructions (`block ... end`) nest without limit.
+ */
+export const MAX_FOLDED_DEPTH = 1000;
+
 /** A folded instruction at `(`. */
 export function folded(ctx: ModuleContext, body: Body, out: Instr[]): void {
+  if (ctx.foldDepth >= MAX_FOLDED_DEPTH) {
+    ctx.c.fail(ctx.c.pos, `folded instructions nested too deeply: more than ${MAX_FOLDED_DEPTH} levels (write them flat)`);
+  }
+  ctx.foldDepth++;
+  try {
+    foldedInstr(ctx, body, out);
+  } finally {
+    ctx.foldDepth--;
+  }
+}
+
+function foldedInstr(ctx: ModuleContext, body: Body, out: Instr[]): void {
   const c: Cursor = ctx.c;
   c.pos++;
   const at = c.pos;

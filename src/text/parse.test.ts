@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { decodeModule } from '../binary/decode.ts';
 import { encodeModule } from '../binary/encode.ts';
 import { ParseError } from '../core/errors.ts';
+import { MAX_FOLDED_DEPTH } from './parse-instr.ts';
 import { parseWat } from './parse.ts';
 
 const bytesOf = (wat: string): Uint8Array<ArrayBuffer> => encodeModule(parseWat(wat));
@@ -60,4 +61,12 @@ test('errors use the reference interpreter phrases', () => {
 test('numeric indices out of range are left to validation', () => {
   const m = parseWat('(func (call 7))');
   assert.equal(m.funcs[0].body[0].op === 'call' && m.funcs[0].body[0].func, 7);
+});
+
+test('deep nesting: flat without limit, folded up to a limit with a ParseError past it', () => {
+  const flat = 100_000;
+  assert.equal(parseWat(`(func ${'block '.repeat(flat)}${'end '.repeat(flat)})`).funcs[0].body.length, 2 * flat);
+  parseWat(`(func ${'(block '.repeat(MAX_FOLDED_DEPTH)}${')'.repeat(MAX_FOLDED_DEPTH)})`);
+  const deep = MAX_FOLDED_DEPTH * 50;
+  parseFails(`(func ${'(block '.repeat(deep)}${')'.repeat(deep)})`, 'folded instructions nested too deeply');
 });
