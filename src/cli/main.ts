@@ -3,9 +3,10 @@ import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './c
 import { inspect } from './inspect.ts';
 import { parse } from './parse.ts';
 import { validate } from './validate.ts';
+import { run } from './run.ts';
 import { wast } from './wast.ts';
 
-const COMMANDS: readonly Command[] = [inspect, parse, validate, wast];
+const COMMANDS: readonly Command[] = [inspect, parse, validate, run, wast];
 
 const USAGE = `Tessera: a WebAssembly toolkit and runtime for TypeScript.
 

@@ -48,13 +48,15 @@ export interface WasiP1Options {
   readonly random?: (into: Uint8Array) => void;
 }
 
-/** The instance a WASI guest runs in: Tessera's or the JS API's. */
-export type GuestInstance = Instance | WebAssembly.Instance;
+/** The instance a WASI guest runs in: Tessera's, or anything with JS API exports (a WebAssembly.Instance). */
+export type GuestInstance = Instance | { readonly exports: WebAssembly.Exports };
 
 type JsFunction = (...args: unknown[]) => unknown;
 
 function exported(instance: GuestInstance, name: string): Extern | WebAssembly.ExportValue | undefined {
-  return instance.exports instanceof Map ? instance.exports.get(name) : (instance.exports as WebAssembly.Exports)[name];
+  const ex = instance.exports;
+  // Tessera's instances hold a Map of externs; the JS API's an object of engine values.
+  return ex instanceof Map ? (ex as ReadonlyMap<string, Extern>).get(name) : (ex as WebAssembly.Exports)[name];
 }
 
 function exportedFunction(instance: GuestInstance, name: string): (() => unknown) | undefined {
