@@ -55,8 +55,9 @@ export function pathFunctions(ctx: WasiContext): Defs {
       // The access mode follows the rights asked for, as in wasmtime (wasi-libc's open()
       // asks for read or write rights according to O_RDONLY / O_WRONLY / O_RDWR).
       const read = (want & RIGHTS_READING) !== 0;
-      const write = (want & RIGHTS_WRITING) !== 0 || (fdflags & FDFLAGS_APPEND) !== 0;
       const directory = (oflags & OFLAGS_DIRECTORY) !== 0 || r.dirOnly;
+      // A directory is never open for writing; its rights (datasync among them) still apply.
+      const write = !directory && ((want & RIGHTS_WRITING) !== 0 || (fdflags & FDFLAGS_APPEND) !== 0);
       if (create && r.dirOnly) return EISDIR;
       if (dir.vfs.readOnly && (create || write || (oflags & OFLAGS_TRUNC))) return EPERM;
       const h = dir.vfs.open(r.path, {
