@@ -18,3 +18,5 @@ export { EngineError, UncaughtException } from './core/errors.ts';
 export { NativeTrap, trapMayBe } from './runtime/traps.ts';
 export { f32, f32Bits, f64, f64Bits, HostRef, i32, i64, ref, v128, WasmRef, type Ref, type Value } from './runtime/values.ts';
 export type { CompiledModule, Engine, Extern, FuncExtern, GlobalExtern, Instance, MemoryExtern, TableExtern, TagExtern, TypeSpace } from './runtime/engine.ts';
+export { HostFunc, hostModule, type HostFuncDef, type HostFunction } from './runtime/host.ts';
+export * from './wasi/index.ts';
