@@ -11,7 +11,6 @@ import { Linker } from '../runtime/linker.ts';
 import { NativeEngine } from '../runtime/native.ts';
 import { NativeFunc, NativeMemory } from '../runtime/native-externs.ts';
 import { trapFromEngine } from '../runtime/traps.ts';
-import { parseWat } from '../text/parse.ts';
 import { hostDir, nodeClocks, nodeStderr, nodeStdin, nodeStdout } from '../wasi/node.ts';
 import { type Preopen, WasiExit, WasiP1 } from '../wasi/p1/wasi.ts';
 import { type Command, EXIT_FAILURE, UsageError } from './command.ts';
@@ -158,7 +157,8 @@ export const run: Command = {
     };
     let compiled;
     try {
-      compiled = engine.compile(isBinary ? bytes : parseWat(bytes));
+      // The text parser loads only for text: start-up time matters for a run command.
+      compiled = engine.compile(isBinary ? bytes : (await import('../text/parse.ts')).parseWat(bytes));
     } catch (e) {
       return fail((e as Error).message);
     }

@@ -15,7 +15,7 @@ import type { WasiContext } from './context.ts';
 import { type Defs, errnoFn } from './defs.ts';
 import type { DirDesc } from './descriptors.ts';
 import {
-  EEXIST, EFAULT, EINVAL, EISDIR, ENOTDIR, EPERM, ESUCCESS, EXDEV, type Errno,
+  EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENOTDIR, EPERM, ESUCCESS, EXDEV, type Errno,
 } from './errno.ts';
 import { timesOf, writeFilestat } from './filestat.ts';
 import { encodeUtf8 } from './memory.ts';
@@ -46,34 +46,46 @@ export function pathFunctions(ctx: WasiContext): Defs {
     path_open: errnoFn('iiiiiIIii', (fd: number, dirflags: number, ptr: number, len: number, oflags: number,
       base: bigint, inheriting: bigint, fdflags: number, fdPtr: number) => {
       const create = (oflags & OFLAGS_CREAT) !== 0;
-      const a = at(fd, RIGHT_PATH_OPEN | (create ? RIGHT_PATH_CREATE_FILE : 0), ptr, len, (dirflags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0);
+      const rights = RIGHT_PATH_OPEN | (create ? RIGHT_PATH_CREATE_FILE : 0);
+      const follow = (dirflags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0;
+      const openAt = (dir: DirDesc, r: Resolved): Errno => {
+        if ((oflags & ~0xf) !== 0 || (fdflags & ~0x1f) !== 0) return EINVAL;
+        if (!m.ok(fdPtr, 4)) return EFAULT;
+        const want = rightsOf(base);
+        // The access mode follows the rights asked for, as in wasmtime (wasi-libc's open()
+        // asks for read or write rights according to O_RDONLY / O_WRONLY / O_RDWR).
+        const read = (want & RIGHTS_READING) !== 0;
+        const directory = (oflags & OFLAGS_DIRECTORY) !== 0 || r.dirOnly;
+        // A directory is never open for writing; its rights (datasync among them) still apply.
+        const write = !directory && ((want & RIGHTS_WRITING) !== 0 || (fdflags & FDFLAGS_APPEND) !== 0);
+        if (create && r.dirOnly) return EISDIR;
+        if (dir.vfs.readOnly && (create || write || (oflags & OFLAGS_TRUNC))) return EPERM;
+        const h = dir.vfs.open(r.path, {
+          read, write, create, directory,
+          exclusive: (oflags & OFLAGS_EXCL) !== 0,
+          truncate: (oflags & OFLAGS_TRUNC) !== 0,
+          append: (fdflags & FDFLAGS_APPEND) !== 0,
+        });
+        if (typeof h === 'number') return h;
+        // A new descriptor has what was asked, what the directory may hand on, and what its kind allows.
+        const inherit = dir.inheriting;
+        const newFd = h.kind === 'dir'
+          ? ctx.fds.add({ type: 'dir', vfs: dir.vfs, path: r.path, handle: h, rights: want & inherit & RIGHTS_DIR, inheriting: rightsOf(inheriting) & inherit, fdflags })
+          : ctx.fds.add({ type: 'file', vfs: dir.vfs, handle: h, readable: read, writable: write, position: 0n, rights: want & inherit & RIGHTS_FILE, inheriting: rightsOf(inheriting) & inherit, fdflags });
+        m.refresh().setU32(fdPtr, newFd);
+        return ESUCCESS;
+      };
+      // The last component is opened without following first (one host call instead of an
+      // lstat and an open); only if it is a symlink (ELOOP) is the path resolved through it.
+      let a = at(fd, rights, ptr, len, false);
       if (typeof a === 'number') return a;
-      const [dir, r] = a;
-      if ((oflags & ~0xf) !== 0 || (fdflags & ~0x1f) !== 0) return EINVAL;
-      if (!m.ok(fdPtr, 4)) return EFAULT;
-      const want = rightsOf(base);
-      // The access mode follows the rights asked for, as in wasmtime (wasi-libc's open()
-      // asks for read or write rights according to O_RDONLY / O_WRONLY / O_RDWR).
-      const read = (want & RIGHTS_READING) !== 0;
-      const directory = (oflags & OFLAGS_DIRECTORY) !== 0 || r.dirOnly;
-      // A directory is never open for writing; its rights (datasync among them) still apply.
-      const write = !directory && ((want & RIGHTS_WRITING) !== 0 || (fdflags & FDFLAGS_APPEND) !== 0);
-      if (create && r.dirOnly) return EISDIR;
-      if (dir.vfs.readOnly && (create || write || (oflags & OFLAGS_TRUNC))) return EPERM;
-      const h = dir.vfs.open(r.path, {
-        read, write, create, directory,
-        exclusive: (oflags & OFLAGS_EXCL) !== 0,
-        truncate: (oflags & OFLAGS_TRUNC) !== 0,
-        append: (fdflags & FDFLAGS_APPEND) !== 0,
-      });
-      if (typeof h === 'number') return h;
-      // A new descriptor has what was asked, what the directory may hand on, and what its kind allows.
-      const inherit = dir.inheriting;
-      const newFd = h.kind === 'dir'
-        ? ctx.fds.add({ type: 'dir', vfs: dir.vfs, path: r.path, handle: h, rights: want & inherit & RIGHTS_DIR, inheriting: rightsOf(inheriting) & inherit, fdflags })
-        : ctx.fds.add({ type: 'file', vfs: dir.vfs, handle: h, readable: read, writable: write, position: 0n, rights: want & inherit & RIGHTS_FILE, inheriting: rightsOf(inheriting) & inherit, fdflags });
-      m.refresh().setU32(fdPtr, newFd);
-      return ESUCCESS;
+      if (follow && !a[1].dirOnly) {
+        const attempt = openAt(a[0], a[1]);
+        if (attempt !== ELOOP) return attempt;
+        a = at(fd, rights, ptr, len, true);
+        if (typeof a === 'number') return a;
+      }
+      return openAt(a[0], a[1]);
     }),
 
     path_filestat_get: errnoFn('iiiii', (fd: number, flags: number, ptr: number, len: number, buf: number) => {
