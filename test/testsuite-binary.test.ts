@@ -13,17 +13,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeModule, DecodeError, encodeModule } from '../src/index.ts';
 import type { DecodeOptions, FeatureSet, Module } from '../src/index.ts';
-import { featuresOf, TESTSUITE_ROOT as ROOT, wastFiles } from './testsuite-files.ts';
+import { featuresOf, Tally, TESTSUITE_ROOT as ROOT, wastFiles } from './testsuite-files.ts';
 import { KNOWN_FAILURES } from './testsuite-binary.known.ts';
 import { scanWastBinary } from './wast-binary.ts';
 import type { WastBinaryModule } from './wast-binary.ts';
 
-/** Failures printed per file; the rest are counted. */
-const MAX_SHOWN = 20;
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
+const tally = new Tally(KNOWN_FAILURES, 'binary module');
 
 function errorText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -102,37 +97,13 @@ for (const file of files) {
   test(file, { skip }, () => {
     if (features === undefined) return;
     const scan = scanWastBinary(readFileSync(join(ROOT, file)), file);
-    skipped += scan.skipped.length;
-    const problems: string[] = [];
-    const listed = new Set<string>();
+    const t = tally.file(file);
+    t.skip(scan.skipped.length);
     for (const m of scan.modules) {
-      const key = `${file}:${m.line}`;
       const problem = check(m, features);
-      const known = KNOWN_FAILURES.get(key);
-      if (known !== undefined) {
-        listed.add(key);
-        if (problem === undefined) {
-          failed++;
-          problems.push(`${key}: passes but is listed as a known failure ("${known}"); unlist it`);
-        } else {
-          skipped++;
-        }
-      } else if (problem === undefined) {
-        passed++;
-      } else {
-        failed++;
-        problems.push(`${key}: ${m.kind}: ${problem}`);
-      }
+      t.check(m.line, problem === undefined ? undefined : `${m.kind}: ${problem}`);
     }
-    for (const key of KNOWN_FAILURES.keys()) {
-      if (key.startsWith(`${file}:`) && !listed.has(key)) {
-        failed++;
-        problems.push(`${key}: listed as a known failure but no binary module is there`);
-      }
-    }
-    const shown = problems.slice(0, MAX_SHOWN);
-    if (problems.length > MAX_SHOWN) shown.push(`... and ${problems.length - MAX_SHOWN} more`);
-    assert.equal(problems.length, 0, `${problems.length} failure(s):\n${shown.join('\n')}`);
+    t.finish();
   });
 }
 
@@ -143,5 +114,5 @@ test('every known failure names a file of this run', () => {
 });
 
 after(() => {
-  console.log(`testsuite-binary: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  console.log(tally.summary('testsuite-binary'));
 });

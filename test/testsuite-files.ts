@@ -1,6 +1,7 @@
-// Where the spec testsuite is, which .wast files it has, and the features each is written
-// for. Shared by the testsuite tests; the suite is read in place from ../shared/testsuite
+// Where the spec testsuite is, which .wast files it has, the features each is written for,
+// and the tally of a run against its known failures. Shared by the testsuite tests; the suite is read in place from ../shared/testsuite
 // (override: TESSERA_TESTSUITE), never copied into the project.
+import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,4 +39,85 @@ export function featuresOf(file: string): FeatureSet | undefined {
   if (folder !== 'proposals') return WASM3;
   if (proposal === undefined || !isFeature(proposal)) return undefined;
   return new Set<Feature>([...WASM3, proposal]);
+}
+
+/** Failures printed per file; the rest are counted. */
+const MAX_SHOWN = 20;
+
+/**
+ * The counts of one testsuite run, checked against its list of known failures (`file:line`
+ * → reason): a listed check that fails is skipped, one that passes is a failure (the list
+ * must stay true), and a listed line with nothing to check is a failure too.
+ */
+export class Tally {
+  passed = 0;
+  failed = 0;
+  skipped = 0;
+  readonly known: ReadonlyMap<string, string>;
+  /** What is checked, for the stale-entry message ("binary module", "text module"). */
+  readonly what: string;
+
+  constructor(known: ReadonlyMap<string, string>, what: string) {
+    this.known = known;
+    this.what = what;
+  }
+
+  file(file: string): FileTally {
+    return new FileTally(this, file);
+  }
+
+  /** The closing line: `name: N passed, N failed, N skipped`. */
+  summary(name: string): string {
+    return `${name}: ${this.passed} passed, ${this.failed} failed, ${this.skipped} skipped`;
+  }
+}
+
+/** One file's checks; `finish` asserts there were no problems. */
+export class FileTally {
+  readonly #tally: Tally;
+  readonly #file: string;
+  readonly #listed = new Set<string>();
+  readonly problems: string[] = [];
+
+  constructor(tally: Tally, file: string) {
+    this.#tally = tally;
+    this.#file = file;
+  }
+
+  /** Records the outcome of the check at `line`: `problem` undefined means it passed. */
+  check(line: number, problem: string | undefined): void {
+    const t = this.#tally;
+    const key = `${this.#file}:${line}`;
+    const known = t.known.get(key);
+    if (known !== undefined) {
+      this.#listed.add(key);
+      if (problem !== undefined) t.skipped++;
+      else this.#fail(`${key}: passes but is listed as a known failure ("${known}"); unlist it`);
+    } else if (problem === undefined) t.passed++;
+    else this.#fail(`${key}: ${problem}`);
+  }
+
+  skip(count = 1): void {
+    this.#tally.skipped += count;
+  }
+
+  pass(): void {
+    this.#tally.passed++;
+  }
+
+  #fail(problem: string): void {
+    this.#tally.failed++;
+    this.problems.push(problem);
+  }
+
+  finish(): void {
+    for (const key of this.#tally.known.keys()) {
+      if (key.startsWith(`${this.#file}:`) && !this.#listed.has(key)) {
+        this.#fail(`${key}: listed as a known failure but no ${this.#tally.what} is there`);
+      }
+    }
+    const shown = this.problems.slice(0, MAX_SHOWN);
+    if (this.problems.length > MAX_SHOWN) shown.push(`... and ${this.problems.length - MAX_SHOWN} more`);
+    assert.equal(this.problems.length, 0, `${this.problems.length} failure(s):\n${shown.join('\n')}`);
+  }
 }

@@ -11,35 +11,16 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeModule, encodeModule, ParseError } from '../src/index.ts';
 import type { Module } from '../src/index.ts';
 import { parseWat } from '../src/text/parse.ts';
 import { parseWast, type Command, type ScriptModule } from '../src/text/wast.ts';
 import { KNOWN_FAILURES, SKIPPED_FOLDERS, V8_UNSUPPORTED } from './testsuite-text.known.ts';
+import { Tally, TESTSUITE_ROOT as ROOT, wastFiles } from './testsuite-files.ts';
 
-const ROOT = process.env.TESSERA_TESTSUITE ??
-  fileURLToPath(new URL('../../shared/testsuite/', import.meta.url));
-const FOLDERS = ['core', 'legacy', 'custom', 'proposals'];
-const MAX_SHOWN = 20;
-
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-
-function wastFiles(): string[] {
-  const files: string[] = [];
-  for (const folder of FOLDERS) {
-    const dir = join(ROOT, folder);
-    if (!existsSync(dir)) continue;
-    for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-      if (entry.endsWith('.wast')) files.push(`${folder}/${entry.split('\\').join('/')}`);
-    }
-  }
-  return files.sort();
-}
+const tally = new Tally(KNOWN_FAILURES, 'text module');
 
 function errorText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -108,41 +89,23 @@ for (const file of files) {
   test(file, { skip: skipFolder ? skipFolder[1] : false }, () => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     const script = parseWast(text);
-    passed++; // the script itself
+    const t = tally.file(file);
+    t.pass(); // the script itself
     const v8 = !V8_UNSUPPORTED.some(([prefix]) => file.startsWith(prefix));
-    const problems: string[] = [];
-    const listed = new Set<string>();
     for (const cmd of script.commands) {
       const m = modulesOf(cmd);
       if (!m) continue;
-      if (m.kind === 'binary') { skipped++; continue; }
-      const key = `${file}:${cmd.line}`;
+      if (m.kind === 'binary') {
+        t.skip();
+        continue;
+      }
       const problem = check(cmd, m, v8);
-      const known = KNOWN_FAILURES.get(key);
-      if (known !== undefined) {
-        listed.add(key);
-        if (problem === undefined) {
-          failed++;
-          problems.push(`${key}: passes but is listed as a known failure ("${known}"); unlist it`);
-        } else skipped++;
-      } else if (problem === undefined) passed++;
-      else {
-        failed++;
-        problems.push(`${key}: ${cmd.kind}: ${problem}`);
-      }
+      t.check(cmd.line, problem === undefined ? undefined : `${cmd.kind}: ${problem}`);
     }
-    for (const key of KNOWN_FAILURES.keys()) {
-      if (key.startsWith(`${file}:`) && !listed.has(key)) {
-        failed++;
-        problems.push(`${key}: listed as a known failure but no text module is there`);
-      }
-    }
-    const shown = problems.slice(0, MAX_SHOWN);
-    if (problems.length > MAX_SHOWN) shown.push(`... and ${problems.length - MAX_SHOWN} more`);
-    assert.equal(problems.length, 0, `${problems.length} failure(s):\n${shown.join('\n')}`);
+    t.finish();
   });
 }
 
 after(() => {
-  console.log(`testsuite-text: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  console.log(tally.summary('testsuite-text'));
 });
