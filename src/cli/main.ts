@@ -1,34 +1,41 @@
-// The `tessera` command line: dispatches to one file per command.
+// The `tessera` command line: dispatches to one file per command. Commands load on demand:
+// Node strips the types of every TypeScript file it imports, so `tessera run` should not pay
+// for the text parser or the spec runner.
 import { type Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './command.ts';
-import { inspect } from './inspect.ts';
-import { parse } from './parse.ts';
-import { validate } from './validate.ts';
-import { run } from './run.ts';
-import { wast } from './wast.ts';
 
-const COMMANDS: readonly Command[] = [inspect, parse, validate, run, wast];
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  inspect: async () => (await import('./inspect.ts')).inspect,
+  parse: async () => (await import('./parse.ts')).parse,
+  print: async () => (await import('./print.ts')).print,
+  validate: async () => (await import('./validate.ts')).validate,
+  run: async () => (await import('./run.ts')).run,
+  wast: async () => (await import('./wast.ts')).wast,
+};
 
-const USAGE = `Tessera: a WebAssembly toolkit and runtime for TypeScript.
+async function usage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return `Tessera: a WebAssembly toolkit and runtime for TypeScript.
 
 Usage: tessera <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(12)}${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(12)}${c.summary}`).join('\n')}
 
 Run \`tessera <command> --help\` for a command's options.`;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    process.stdout.write(`${topic ? topic.help : USAGE}\n`);
+    const topic = name === 'help' && Object.hasOwn(COMMANDS, rest[0] ?? '') ? await COMMANDS[rest[0]]() : undefined;
+    process.stdout.write(`${topic ? topic.help : await usage()}\n`);
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    process.stderr.write(`tessera: unknown command '${name}'\n\n${USAGE}\n`);
+  if (!Object.hasOwn(COMMANDS, name)) {
+    process.stderr.write(`tessera: unknown command '${name}'\n\n${await usage()}\n`);
     return EXIT_USAGE;
   }
+  const command = await COMMANDS[name]();
   if (rest.includes('-h') || rest.includes('--help')) {
     process.stdout.write(`${command.help}\n`);
     return EXIT_OK;
