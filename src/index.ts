@@ -20,3 +20,6 @@ export { f32, f32Bits, f64, f64Bits, HostRef, i32, i64, ref, v128, WasmRef, type
 export type { CompiledModule, Engine, Extern, FuncExtern, GlobalExtern, Instance, MemoryExtern, TableExtern, TagExtern, TypeSpace } from './runtime/engine.ts';
 export { HostFunc, hostModule, type HostFuncDef, type HostFunction } from './runtime/host.ts';
 export * from './wasi/index.ts';
+export { loadWit, resolveWitText, type LoadedWit, type WitFileTree } from './component/wit/load.ts';
+export { printWit } from './component/wit/print.ts';
+export type { ResolveOptions as WitResolveOptions } from './component/wit/resolve.ts';

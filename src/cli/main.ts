@@ -10,6 +10,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   validate: async () => (await import('./validate.ts')).validate,
   run: async () => (await import('./run.ts')).run,
   wast: async () => (await import('./wast.ts')).wast,
+  wit: async () => (await import('./wit.ts')).wit,
 };
 
 async function usage(): Promise<string> {
