@@ -60,7 +60,9 @@ function modulesOf(file: string, features: FeatureSet): { line: number; module: 
     try {
       const module = decodeModule(b.bytes, { features });
       for (const f of module.funcs) void f.body;
-      out.push({ line: b.line, module });
+      // Printed from a fresh decoding: flat printing then streams the unread bodies, and
+      // folded printing reads them, so both ways of printing a body are checked.
+      out.push({ line: b.line, module: decodeModule(b.bytes, { features }) });
     } catch {
       // Decodes only with other features, or is invalid in a way the decoder checks.
     }

@@ -38,18 +38,16 @@ Exit codes: 0 printed, 1 malformed or unreadable input, 2 bad usage.`,
     if (positionals.length !== 1) throw new UsageError('print needs exactly one file');
     const file = positionals[0];
     const bytes = new Uint8Array(await readFile(file));
-    let m: Module;
+    let text: string;
     try {
-      if (WASM_MAGIC.every((b, i) => bytes[i] === b)) {
-        m = decodeModule(bytes);
-        for (const f of m.funcs) void f.body; // report a malformed body before printing anything
-      } else m = parseWat(bytes);
+      // Bodies are decoded while they are printed; a malformed one throws before any output.
+      const m: Module = WASM_MAGIC.every((b, i) => bytes[i] === b) ? decodeModule(bytes) : parseWat(bytes);
+      text = printWat(m, { folded: values.folded, offsets: values.offsets });
     } catch (e) {
       if (!(e instanceof DecodeError) && !(e instanceof ParseError)) throw e;
       process.stderr.write(`${file}: ${e.message}\n`);
       return EXIT_FAILURE;
     }
-    const text = printWat(m, { folded: values.folded, offsets: values.offsets });
     if (values.output !== undefined) await writeFile(values.output, text);
     else process.stdout.write(text);
     return EXIT_OK;

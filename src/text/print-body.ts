@@ -3,9 +3,19 @@
 import type { Expr } from '../core/ast.ts';
 import {
   type InstrContext, LabelScope, ROLE_CATCH, ROLE_DELEGATE, ROLE_ELSE, ROLE_END, ROLE_OPENS,
-  immText, opInfo,
+  type OpInfo, immText, opInfo, writeImm,
 } from './print-instr.ts';
+import type { Instr } from '../core/ast.ts';
 import type { TextOut } from './print-out.ts';
+
+function writeLine(
+  out: TextOut, depth: number, instr: Instr, info: OpInfo, ctx: InstrContext, labels: LabelScope, at: number | undefined,
+): void {
+  out.start(depth, at);
+  out.bytes(info.bytes);
+  writeImm(out, instr, info, ctx, labels);
+  out.end();
+}
 
 /**
  * Prints a body's instructions at `depth` (the final `end` of a function is implicit).
@@ -31,7 +41,7 @@ export function printFlatBody(
         out.line(depth > base ? depth - 1 : depth, 'else', at);
         continue;
       case ROLE_CATCH:
-        out.line(depth > base ? depth - 1 : depth, info.name + immText(instr, info, ctx, labels), at);
+        writeLine(out, depth > base ? depth - 1 : depth, instr, info, ctx, labels, at);
         continue;
       case ROLE_DELEGATE:
         // `delegate` closes its `try`, and its label is resolved outside of it.
@@ -39,14 +49,14 @@ export function printFlatBody(
           labels.pop();
           depth--;
         }
-        out.line(depth, info.name + immText(instr, info, ctx, labels), at);
+        writeLine(out, depth, instr, info, ctx, labels, at);
         continue;
       case ROLE_OPENS:
-        out.line(depth, info.name + immText(instr, info, ctx, labels), at);
+        writeLine(out, depth, instr, info, ctx, labels, at);
         depth++;
         continue;
       default:
-        out.line(depth, info.name + immText(instr, info, ctx, labels), at);
+        writeLine(out, depth, instr, info, ctx, labels, at);
     }
   }
 }

@@ -8,11 +8,14 @@ import { type ImmKind, OPCODES } from '../core/opcodes.ts';
 import type { PrintNames, Space } from './print-names.ts';
 import { defId } from './print-names.ts';
 import { heapText, refText, typeIdx, valText, valTexts } from './print-types.ts';
+import { type TextOut, ascii } from './print-out.ts';
 import { f32Text, f64Text, u64Text } from './print-values.ts';
 
 /** What the printer needs to know about one opcode, looked up once per instruction. */
 export interface OpInfo {
   readonly name: string;
+  /** The mnemonic's bytes, copied into the output as they are. */
+  readonly bytes: Uint8Array;
   readonly imm: ImmKind;
   /** log2 of the natural alignment, for memarg instructions. */
   readonly align: number;
@@ -59,7 +62,7 @@ export const OP_INFO: ReadonlyMap<string, OpInfo> = new Map(OPCODES.map((def) =>
   const [pops, pushes] = sigCounts(def.sig);
   const memory = def.imm === 'memarg' || def.imm === 'memarg_lane';
   return [def.name, {
-    name: def.name, imm: def.imm, align: memory ? naturalAlign(def.name) : 0,
+    name: def.name, bytes: ascii(def.name), imm: def.imm, align: memory ? naturalAlign(def.name) : 0,
     role: ROLES[def.name] ?? ROLE_PLAIN, pops, pushes,
   }];
 }));
@@ -101,6 +104,11 @@ export class LabelScope {
 
   get depth(): number {
     return this.#ids.length;
+  }
+
+  /** True when no label has an id: references are plain depths. */
+  get plain(): boolean {
+    return this.#space === undefined;
   }
 
   ref(depth: number): string {
@@ -238,5 +246,62 @@ export function immText(instr: Instr, info: OpInfo, ctx: InstrContext, labels: L
       return i.table === 0 && i.srcTable === 0 ? ''
         : ` ${idx(names.tables, i.table)} ${idx(names.tables, i.srcTable)}`;
     case 'fence': return '';
+  }
+}
+
+const SPACE = 0x20;
+
+function writeIdx(out: TextOut, space: Space, index: number): void {
+  const id = space.ids.size === 0 ? undefined : space.ids.get(index);
+  if (id === undefined) out.spaceUint(index);
+  else {
+    out.byte(SPACE);
+    out.str(id);
+  }
+}
+
+/**
+ * Writes an instruction's immediates (as immText would return them) straight into the
+ * output: the common kinds without making a string, the rest through immText.
+ */
+export function writeImm(out: TextOut, instr: Instr, info: OpInfo, ctx: InstrContext, labels: LabelScope): void {
+  const i = instr as AnyImmFields;
+  switch (info.imm) {
+    case 'none': return;
+    case 'local': {
+      const id = ctx.locals?.ids.get(i.local);
+      if (id === undefined) out.spaceUint(i.local);
+      else {
+        out.byte(SPACE);
+        out.str(id);
+      }
+      return;
+    }
+    case 'i32': out.spaceInt(i.value); return;
+    case 'global': writeIdx(out, ctx.names.globals, i.global); return;
+    case 'func': writeIdx(out, ctx.names.funcs, i.func); return;
+    case 'label':
+      if (labels.plain) out.spaceUint(i.label);
+      else out.str(` ${labels.ref(i.label)}`);
+      return;
+    case 'memarg': {
+      const m = i.memarg;
+      if (m.memory === 0 && m.offset === 0 && m.align === info.align) return;
+      if (m.memory === 0 && typeof m.offset === 'number' && m.align === info.align) {
+        out.str(' offset=');
+        out.uint(m.offset);
+        return;
+      }
+      out.str(memargText(i, info, ctx));
+      return;
+    }
+    case 'blocktype':
+      if (labels.plain && i.blockType.kind === 'empty') {
+        labels.push();
+        return;
+      }
+      out.str(immText(instr, info, ctx, labels));
+      return;
+    default: out.str(immText(instr, info, ctx, labels));
   }
 }

@@ -2,7 +2,7 @@
 // laid out like `wasm-tools print`. The text reads back to the same module: parsing it and
 // encoding gives the module's canonical encoding, name and custom sections included.
 import type {
-  CustomSection, Data, Elem, Export, Func, Import, Module, SectionName, Table,
+  CustomSection, Data, Elem, Export, Func, Import, Locals, Module, SectionName, Table,
 } from '../core/ast.ts';
 import type { FuncType, SubType } from '../core/types.ts';
 import { printFlatBody, inlineExpr, wrappedExpr } from './print-body.ts';
@@ -12,6 +12,8 @@ import {
   type IndexCounts, type PrintNames, type Space, defId, emptyPrintNames, nameSectionBytes, planNames,
 } from './print-names.ts';
 import { instrOffsets } from './print-offsets.ts';
+import { openBody, printStreamedBody } from './print-stream.ts';
+import { DecodedFunc } from '../binary/func-body.ts';
 import { TextOut } from './print-out.ts';
 import {
   globalTypeText, memoryTypeText, refText, signatureText, subTypeText, tableTypeText, typeIdx, valText,
@@ -318,23 +320,26 @@ class ModulePrinter {
   func(f: Func, index: number): void {
     const n = this.names;
     const out = this.out;
-    const locals = n.locals.get(index);
-    const offsets = this.options.offsets ? instrOffsets(f) : undefined;
-    out.line(1, `(func${defId(n.funcs, index)}${this.index(index)} ${this.typeUse(f.type, locals)}`, f.offset);
+    const localIds = n.locals.get(index);
+    // A body nobody has read is printed as it is decoded, without building its AST.
+    const stream = !this.options.folded && f instanceof DecodedFunc && !f.isRead ? openBody(f) : undefined;
+    const locals = stream ? stream.locals : f.locals;
+    out.line(1, `(func${defId(n.funcs, index)}${this.index(index)} ${this.typeUse(f.type, localIds)}`, f.offset);
     const ft = this.funcType(f.type);
-    if (f.locals.length > 0) out.line(2, this.localsText(f, ft?.params.length ?? 0, locals));
-    const ctx: InstrContext = { names: n, locals };
+    if (locals.length > 0) out.line(2, this.localsText(locals, ft?.params.length ?? 0, localIds));
+    const ctx: InstrContext = { names: n, locals: localIds };
     const labels = new LabelScope(n.labels.get(index));
-    if (this.options.folded) printFoldedBody(out, f.body, ctx, labels, 2, this.foldContext(ft));
-    else printFlatBody(out, f.body, ctx, labels, 2, offsets);
+    if (stream) printStreamedBody(out, stream, ctx, labels, 2, this.options.offsets === true);
+    else if (this.options.folded) printFoldedBody(out, f.body, ctx, labels, 2, this.foldContext(ft));
+    else printFlatBody(out, f.body, ctx, labels, 2, this.options.offsets ? instrOffsets(f) : undefined);
     out.line(1, ')');
   }
 
-  localsText(f: Func, first: number, ids: Space | undefined): string {
+  localsText(locals: readonly Locals[], first: number, ids: Space | undefined): string {
     const t = this.names.types.ids;
     let out = '';
     let index = first;
-    for (const run of f.locals) {
+    for (const run of locals) {
       const type = valText(run.type, t);
       let unnamed = '';
       for (let k = 0; k < run.count; k++, index++) {
