@@ -15,13 +15,14 @@ import { formatRate, formatReport, MB } from './report.ts';
 import type { Cell, Results } from './report.ts';
 import type { Subject, Suite } from './task.ts';
 import { tesseraDecodeTasks } from './tessera.ts';
+import { TEXT_DEFAULT_SUBJECTS, textSuites } from './text.ts';
 
 interface SuiteOptions {
   readonly only?: readonly string[];
 }
 
-/** Suites by name; a later benchmark (e.g. validation) adds an entry here. */
-const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<Suite>>> = {
+/** Suites by name; a later benchmark (e.g. validation) adds an entry here. One name may run several. */
+const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<Suite | Suite[]>>> = {
   async decode(options) {
     const subjects: Subject[] = realBinaries(options.only).map((b) => ({
       name: b.name, bytes: b.bytes, about: `${b.pkg}@${b.version}: ${b.about}`,
@@ -34,6 +35,13 @@ const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<Suite>>
       tasks: [...ours.tasks, ...peers.tasks],
       notes: [...ours.notes, ...peers.notes],
     };
+  },
+  // Printing and parsing WAT. The texts of the biggest binaries run to hundreds of MB, so
+  // by default a small and a mid-sized binary; --only picks others.
+  async text(options) {
+    return textSuites(realBinaries(options.only ?? TEXT_DEFAULT_SUBJECTS).map((b) => ({
+      name: b.name, bytes: b.bytes, about: `${b.pkg}@${b.version}: ${b.about}`,
+    })));
   },
 };
 
@@ -87,13 +95,14 @@ async function main(): Promise<void> {
     `(warm-up ${options.warmupMs} ms, budget ${options.budgetMs} ms and ${options.minRuns}+ runs, ` +
     `cap ${options.capMs} ms)`);
   for (const name of names) {
-    let suite = await SUITES[name]({ only: list(values.only) });
-    if (taskFilter !== undefined) {
-      suite = { ...suite, tasks: suite.tasks.filter((t) => taskFilter.some((f) => t.name.includes(f))) };
+    for (let suite of [await SUITES[name]({ only: list(values.only) })].flat()) {
+      if (taskFilter !== undefined) {
+        suite = { ...suite, tasks: suite.tasks.filter((t) => taskFilter.some((f) => t.name.includes(f))) };
+      }
+      process.stderr.write(`${suite.title}: ${suite.subjects.length} subjects, ${suite.tasks.length} tasks\n`);
+      const results = await runSuite(suite, options);
+      console.log(`\n${formatReport(suite, results)}`);
     }
-    process.stderr.write(`${suite.title}: ${suite.subjects.length} subjects, ${suite.tasks.length} tasks\n`);
-    const results = await runSuite(suite, options);
-    console.log(`\n${formatReport(suite, results)}`);
   }
 }
 

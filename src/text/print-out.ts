@@ -12,6 +12,9 @@
 const MAX_DEPTH = 50;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const HEX = new TextEncoder().encode('0123456789abcdef');
 const utf8 = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -106,6 +109,28 @@ export class TextOut {
       }
       buf[len++] = c;
     }
+    this.#len = len;
+  }
+
+  /**
+   * A byte string as a quoted string literal: printable ASCII as it is, except `"` and `\`,
+   * everything else as `\hh`. Data segments run to megabytes, so this writes bytes directly.
+   */
+  byteString(data: Uint8Array): void {
+    this.#reserve(3 * data.length + 2);
+    const buf = this.#buf;
+    let len = this.#len;
+    buf[len++] = QUOTE;
+    for (let i = 0; i < data.length; i++) {
+      const b = data[i];
+      if (b >= 0x20 && b < 0x7f && b !== QUOTE && b !== BACKSLASH) buf[len++] = b;
+      else {
+        buf[len++] = BACKSLASH;
+        buf[len++] = HEX[b >> 4];
+        buf[len++] = HEX[b & 15];
+      }
+    }
+    buf[len++] = QUOTE;
     this.#len = len;
   }
 

@@ -4,8 +4,9 @@
 // built, so printing a freshly decoded module costs about what printing its AST does.
 // Byte offsets come for free here. Malformed bytes throw the decoder's DecodeError.
 import type { Locals } from '../core/ast.ts';
-import type { OpDef } from '../core/opcodes.ts';
-import { decodeTables, immScratch, readImmediates, readLocals, readOpcode } from '../binary/decode-instr.ts';
+import {
+  type DecodeEntry, type DecodeTables, decodeTables, immScratch, readImmediates, readLocals, readOpcode,
+} from '../binary/decode-instr.ts';
 import type { DecodedFunc } from '../binary/func-body.ts';
 import { Reader } from '../binary/reader.ts';
 import {
@@ -15,15 +16,45 @@ import {
 import type { Instr } from '../core/ast.ts';
 import type { TextOut } from './print-out.ts';
 
-const INFO_BY_DEF = new Map<OpDef, OpInfo>();
+/** The decode tables with each entry's OpInfo beside it, so the loop looks up nothing. */
+interface Tables {
+  readonly decode: DecodeTables;
+  readonly single: readonly (Pair | undefined)[];
+  readonly prefixed: readonly (readonly (Pair | undefined)[] | undefined)[];
+}
 
-function infoOf(def: OpDef): OpInfo {
-  let info = INFO_BY_DEF.get(def);
-  if (!info) {
-    info = OP_INFO.get(def.name) as OpInfo;
-    INFO_BY_DEF.set(def, info);
+interface Pair {
+  readonly entry: DecodeEntry;
+  readonly info: OpInfo;
+}
+
+const TABLES = new WeakMap<DecodeTables, Tables>();
+
+function tablesFor(decode: DecodeTables): Tables {
+  let t = TABLES.get(decode);
+  if (!t) {
+    const pair = (entry: DecodeEntry | undefined): Pair | undefined =>
+      entry && { entry, info: OP_INFO.get(entry.def.name) as OpInfo };
+    t = {
+      decode,
+      single: decode.single.map(pair),
+      prefixed: decode.prefixed.map((table) => table?.map(pair)),
+    };
+    TABLES.set(decode, t);
   }
-  return info;
+  return t;
+}
+
+/** The next opcode's entry and info; an unknown one fails as the decoder reports it. */
+function readPair(r: Reader, t: Tables): Pair {
+  const at = r.pos;
+  const b = r.u8();
+  const prefixed = t.prefixed[b];
+  const p = prefixed ? prefixed[r.u32()] : t.single[b];
+  if (p) return p;
+  r.pos = at;
+  readOpcode(r, t.decode); // throws "illegal opcode"
+  throw new Error('unreachable: the decoder accepted an opcode the printer does not know');
 }
 
 /** A body positioned after its locals, ready to stream. */
@@ -46,15 +77,14 @@ export function printStreamedBody(
   out: TextOut, body: BodyStream, ctx: InstrContext, labels: LabelScope, base: number, offsets: boolean,
 ): void {
   const r = body.reader;
-  const tables = decodeTables(r.features);
+  const tables = tablesFor(decodeTables(r.features));
   const scratch = immScratch();
   const instr = scratch as unknown as Instr;
   let depth = base;
   for (;;) {
     const at = r.pos;
-    const e = readOpcode(r, tables);
-    const info = infoOf(e.def);
-    readImmediates(r, e, scratch, true);
+    const { entry, info } = readPair(r, tables);
+    readImmediates(r, entry, scratch, true);
     const offset = offsets ? at : undefined;
     let line = depth;
     switch (info.role) {

@@ -82,30 +82,6 @@ for (let b = 0; b < 256; b++) {
   );
 }
 
-const CHUNK = 8192;
-
-/** A byte string as a quoted string literal. Runs of plain bytes are copied in one step. */
-export function bytesText(bytes: Uint8Array): string {
-  let out = '"';
-  let run = 0;
-  const flush = (end: number) => {
-    while (run < end) {
-      const stop = Math.min(end, run + CHUNK);
-      out += String.fromCharCode.apply(null, bytes.subarray(run, stop) as unknown as number[]);
-      run = stop;
-    }
-  };
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c) continue;
-    flush(i);
-    out += BYTE_ESCAPE[b];
-    run = i + 1;
-  }
-  flush(bytes.length);
-  return `${out}"`;
-}
-
 const utf8 = new TextEncoder();
 
 /**

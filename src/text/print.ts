@@ -18,7 +18,7 @@ import { TextOut } from './print-out.ts';
 import {
   globalTypeText, memoryTypeText, refText, signatureText, subTypeText, tableTypeText, typeIdx, valText,
 } from './print-types.ts';
-import { bytesText, nameText } from './print-values.ts';
+import { nameText } from './print-values.ts';
 
 export interface PrintOptions {
   /** Write instructions folded, `(i32.add (local.get 0) (i32.const 1))` (default: flat). */
@@ -137,11 +137,11 @@ class ModulePrinter {
     this.customs('datacount');
     m.funcs.forEach((f, i) => this.func(f, this.importedFuncs + i));
     this.customs('code');
-    m.datas.forEach((d, i) => out.line(1, this.dataText(d, i)));
+    m.datas.forEach((d, i) => this.data(d, i));
     this.customs('data');
     if (m.names && !this.namesAsIds && !m.customs.some((c) => c.name === 'name')) {
       // The encoder appends a name section for names set without one; so does this.
-      out.line(1, `(@custom "name" (after data) ${bytesText(nameSectionBytes(m.names, new Uint8Array(0)))})`);
+      this.bytesLine('(@custom "name" (after data) ', nameSectionBytes(m.names, new Uint8Array(0)), ')');
     }
     out.line(0, ')');
     return out.toString();
@@ -162,7 +162,7 @@ class ModulePrinter {
       data = nameSectionBytes(this.m.names, c.data);
     }
     const place = c.after === null ? '(before first)' : `(after ${c.after})`;
-    this.out.line(1, `(@custom ${nameText(c.name)} ${place} ${bytesText(data)})`);
+    this.bytesLine(`(@custom ${nameText(c.name)} ${place} `, data, ')');
   }
 
   types(): void {
@@ -306,15 +306,25 @@ class ModulePrinter {
     return `${out})`;
   }
 
-  dataText(d: Data, i: number): string {
+  data(d: Data, i: number): void {
     const n = this.names;
-    let out = `(data${defId(n.datas, i)}${this.index(i)}`;
+    let head = `(data${defId(n.datas, i)}${this.index(i)}`;
     const mode = d.mode;
     if (mode.kind === 'active') {
-      if (mode.memory !== 0) out += ` (memory ${this.ref(n.memories, mode.memory)})`;
-      out += ` ${wrappedExpr(mode.offset, 'offset', this.ctx)}`;
+      if (mode.memory !== 0) head += ` (memory ${this.ref(n.memories, mode.memory)})`;
+      head += ` ${wrappedExpr(mode.offset, 'offset', this.ctx)}`;
     }
-    return `${out} ${bytesText(d.init)})`;
+    this.bytesLine(`${head} `, d.init, ')');
+  }
+
+  /** A line that ends in a (possibly huge) string literal. */
+  bytesLine(head: string, data: Uint8Array, tail: string): void {
+    const out = this.out;
+    out.start(1);
+    out.str(head);
+    out.byteString(data);
+    out.str(tail);
+    out.end();
   }
 
   func(f: Func, index: number): void {
