@@ -4,13 +4,15 @@
 // operand stack is an Int32Array and frames live in parallel arrays, so checking an
 // instruction allocates nothing. One FuncValidator is reused for every body of a module.
 import type { Catch, Locals, MemArg } from '../core/ast.ts';
-import type { ImmTarget } from '../binary/decode-instr.ts';
-import { ValidationError } from '../core/errors.ts';
+import { type DecodeTables, type ImmTarget, readImmediates, readMemArg, readOpcode } from '../binary/decode-instr.ts';
+import { readBlockType } from '../binary/decode-types.ts';
+import type { Reader } from '../binary/reader.ts';
+import { DecodeError, ValidationError } from '../core/errors.ts';
 import type { BlockType, HeapType, ValType } from '../core/types.ts';
 import { canonType, type CanonType, KIND_ARRAY, KIND_FUNC, KIND_STRUCT } from './canonical.ts';
 import type { ModuleContext } from './context.ts';
 import * as H from './ops.ts';
-import type { ValidatorOp } from './ops.ts';
+import { type StreamEntry, VALIDATOR_OPS, type ValidatorOp } from './ops.ts';
 import { isHeapSubtype, isSubtype, topHeap } from './subtype.ts';
 import {
   ANY, ARRAY, BOT, CONCRETE, EQ, EXN, EXTERN, FUNC, HEAP_BOT, heapOf, I31, I32, I64, isDefaultable,
@@ -326,6 +328,74 @@ export class FuncValidator {
     }
   }
 
+  // ---- streaming from bytes ----
+
+  /**
+   * Validates a function body's instructions from its bytes, starting at `r.pos` (after the
+   * locals) and ending after the `end` that closes the function, where `r.pos` is left.
+   * No instruction objects: the frequent single-byte instructions are decoded and checked
+   * in place, through the same helpers op() uses; the rest are read into `scratch` by the
+   * decoder's readImmediates and checked by op(). Malformed bytes throw the decoder's
+   * DecodeError, since every read goes through the Reader's primitives (or readOpcode).
+   * `enabled` is set when the bytes were decoded with other features than the validator's.
+   */
+  stream(
+    r: Reader, table: readonly (StreamEntry | undefined)[], tables: DecodeTables, scratch: ImmTarget,
+    hasDataCount: boolean, enabled: Uint8Array | undefined,
+  ): void {
+    const bytes = r.bytes;
+    const memarg = scratch.memarg as MemArg;
+    while (this.#depth !== 0) {
+      const at = r.pos;
+      this.at = at;
+      const s = at < r.end ? table[bytes[at]] : undefined;
+      if (s !== undefined) {
+        r.pos = at + 1;
+        // Literal cases: the S_* numbers of ops.ts.
+        switch (s.kind) {
+          case 1: // S_SIG
+            this.#popVals(s.op.params);
+            this.#pushVals(s.op.results);
+            continue;
+          case 2: this.#localGet(r.u32()); continue; // S_LOCAL_GET
+          case 3: this.#localSet(r.u32()); continue; // S_LOCAL_SET
+          case 4: this.#localTee(r.u32()); continue; // S_LOCAL_TEE
+          case 5: this.#globalGet(r.u32()); continue; // S_GLOBAL_GET
+          case 6: this.#globalSet(r.u32()); continue; // S_GLOBAL_SET
+          case 7: // S_I32_CONST
+            r.s32();
+            this.#push(I32);
+            continue;
+          case 8: { // S_MEMARG
+            const v = s.op;
+            const addr = this.#memarg(v, readMemArg(r, memarg));
+            this.#popVals(addr === I32 ? v.params : v.params64);
+            this.#pushVals(addr === I32 ? v.results : v.results64);
+            continue;
+          }
+          case 9: this.#call(this.#func(r.u32())); continue; // S_CALL
+          case 10: this.#br(r.u32()); continue; // S_BR
+          case 11: this.#brIf(r.u32()); continue; // S_BR_IF
+          case 12: this.#openBlock(K_BLOCK, readBlockType(r)); continue; // S_BLOCK
+          case 13: this.#openBlock(K_LOOP, readBlockType(r)); continue; // S_LOOP
+          case 14: this.#openBlock(K_IF, readBlockType(r)); continue; // S_IF
+          case 15: this.#end(); continue; // S_END
+          case 16: this.#pop(); continue; // S_DROP
+          case 17: this.#select(undefined); continue; // S_SELECT
+        }
+        r.pos = at;
+      }
+      const e = readOpcode(r, tables);
+      // Instructions without immediates (and untyped select) skip the immediate reader.
+      if (e.bare === undefined) readImmediates(r, e, scratch, true);
+      else scratch.types = undefined;
+      const op = VALIDATOR_OPS[e.row];
+      if (enabled && !enabled[e.row]) throw new ValidationError(`${op.def.feature} support is not enabled: ${op.def.name}`, at);
+      if (op.needsDataCount && !hasDataCount) throw new DecodeError('data count section required', at);
+      this.op(op, scratch);
+    }
+  }
+
   // ---- instructions ----
 
   /** Checks one instruction; `i` holds its immediates (an Instr, or the streaming scratch). */
@@ -350,17 +420,8 @@ export class FuncValidator {
         break;
       }
       case H.H_END: this.#end(); break;
-      case H.H_BR:
-        this.#popVals(this.#labelTypes(i.label as number));
-        this.#setUnreachable();
-        break;
-      case H.H_BR_IF: {
-        const types = this.#labelTypes(i.label as number);
-        this.#popExpect(I32);
-        this.#popVals(types);
-        this.#pushVals(types);
-        break;
-      }
+      case H.H_BR: this.#br(i.label as number); break;
+      case H.H_BR_IF: this.#brIf(i.label as number); break;
       case H.H_BR_TABLE: this.#brTable(i.labels as number[], i.default as number); break;
       case H.H_RETURN:
         this.#popVals(this.#results[0]);
@@ -374,40 +435,11 @@ export class FuncValidator {
       case H.H_RETURN_CALL_REF: this.#returnCall(this.#callRef(i.type as number)); break;
       case H.H_DROP: this.#pop(); break;
       case H.H_SELECT: this.#select(i.types); break;
-      case H.H_LOCAL_GET: {
-        const x = i.local as number;
-        const t = this.#local(x);
-        if (this.#set[x] === 0) this.fail(`uninitialized local ${x}`);
-        this.#push(t);
-        break;
-      }
-      case H.H_LOCAL_SET: {
-        const x = i.local as number;
-        this.#popExpect(this.#local(x));
-        this.#markSet(x);
-        break;
-      }
-      case H.H_LOCAL_TEE: {
-        const x = i.local as number;
-        const t = this.#local(x);
-        this.#popExpect(t);
-        this.#markSet(x);
-        this.#push(t);
-        break;
-      }
-      case H.H_GLOBAL_GET: {
-        const x = i.global as number;
-        if (x >= m.visibleGlobals) this.fail(`unknown global ${x}`);
-        this.#push(m.globalType[x]);
-        break;
-      }
-      case H.H_GLOBAL_SET: {
-        const x = i.global as number;
-        if (x >= m.visibleGlobals) this.fail(`unknown global ${x}`);
-        if (!m.globalMutable[x]) this.fail(`immutable global ${x}`);
-        this.#popExpect(m.globalType[x]);
-        break;
-      }
+      case H.H_LOCAL_GET: this.#localGet(i.local as number); break;
+      case H.H_LOCAL_SET: this.#localSet(i.local as number); break;
+      case H.H_LOCAL_TEE: this.#localTee(i.local as number); break;
+      case H.H_GLOBAL_GET: this.#globalGet(i.global as number); break;
+      case H.H_GLOBAL_SET: this.#globalSet(i.global as number); break;
       case H.H_TABLE_GET: {
         const x = this.#table(i.table as number);
         this.#popExpect(m.tableAddr[x]);
@@ -711,13 +743,7 @@ export class FuncValidator {
     switch (v.immCheck) {
       case H.I_NONE: break;
       case H.I_MEMARG: {
-        const memarg = i.memarg as MemArg;
-        addr = this.#memoryAddr(memarg.memory);
-        if (v.exactAlign ? memarg.align !== v.naturalAlign : memarg.align > v.naturalAlign) {
-          this.fail(v.exactAlign ? 'alignment must be equal to natural' : 'alignment must not be larger than natural');
-        }
-        // Offsets are read as u64; a 32-bit memory can only use 32 bits of them.
-        if (addr === I32 && memarg.offset > 0xffff_ffff) this.fail('offset out of range');
+        addr = this.#memarg(v, i.memarg as MemArg);
         if (v.lanes && (i.lane as number) >= v.lanes) this.fail('invalid lane index');
         break;
       }
@@ -729,6 +755,60 @@ export class FuncValidator {
     }
     this.#popVals(addr === I32 ? v.params : v.params64);
     this.#pushVals(addr === I32 ? v.results : v.results64);
+  }
+
+  /** Checks a memory access's memarg; returns the memory's address type. */
+  #memarg(v: ValidatorOp, memarg: MemArg): number {
+    const addr = this.#memoryAddr(memarg.memory);
+    if (v.exactAlign ? memarg.align !== v.naturalAlign : memarg.align > v.naturalAlign) {
+      this.fail(v.exactAlign ? 'alignment must be equal to natural' : 'alignment must not be larger than natural');
+    }
+    // Offsets are read as u64; a 32-bit memory can only use 32 bits of them.
+    if (addr === I32 && memarg.offset > 0xffff_ffff) this.fail('offset out of range');
+    return addr;
+  }
+
+  #localGet(x: number): void {
+    const t = this.#local(x);
+    if (this.#set[x] === 0) this.fail(`uninitialized local ${x}`);
+    this.#push(t);
+  }
+
+  #localSet(x: number): void {
+    this.#popExpect(this.#local(x));
+    this.#markSet(x);
+  }
+
+  #localTee(x: number): void {
+    const t = this.#local(x);
+    this.#popExpect(t);
+    this.#markSet(x);
+    this.#push(t);
+  }
+
+  #globalGet(x: number): void {
+    const m = this.#m;
+    if (x >= m.visibleGlobals) this.fail(`unknown global ${x}`);
+    this.#push(m.globalType[x]);
+  }
+
+  #globalSet(x: number): void {
+    const m = this.#m;
+    if (x >= m.visibleGlobals) this.fail(`unknown global ${x}`);
+    if (!m.globalMutable[x]) this.fail(`immutable global ${x}`);
+    this.#popExpect(m.globalType[x]);
+  }
+
+  #br(l: number): void {
+    this.#popVals(this.#labelTypes(l));
+    this.#setUnreachable();
+  }
+
+  #brIf(l: number): void {
+    const types = this.#labelTypes(l);
+    this.#popExpect(I32);
+    this.#popVals(types);
+    this.#pushVals(types);
   }
 
   #end(): void {

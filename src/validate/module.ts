@@ -5,16 +5,16 @@
 import type { Expr, Func, Instr, Module, SectionName } from '../core/ast.ts';
 import { SECTION_ID } from '../core/ast.ts';
 import { decodeModule } from '../binary/decode.ts';
-import { decodeTables, immScratch, type ImmTarget, readImmediates, readLocals, readOpcode } from '../binary/decode-instr.ts';
+import { decodeTables, immScratch, readLocals } from '../binary/decode-instr.ts';
 import { DecodedFunc } from '../binary/func-body.ts';
-import { DecodeError, ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { ALL_FEATURES, type FeatureSet } from '../core/features.ts';
 import type { Limits, MemoryType, TableType } from '../core/types.ts';
 import { canonType, KIND_FUNC } from './canonical.ts';
 import type { ModuleContext } from './context.ts';
 import { checkFeatures } from './features.ts';
 import { FuncValidator } from './func.ts';
-import { VALIDATOR_OPS, type ValidatorOp, validatorOp } from './ops.ts';
+import { streamTable, VALIDATOR_OPS, type ValidatorOp, validatorOp } from './ops.ts';
 import { isSubtype } from './subtype.ts';
 import { TypeContext } from './type-context.ts';
 import { I32, I64, isDefaultable } from './type-codes.ts';
@@ -301,23 +301,9 @@ class ModuleValidator {
     const r = f.bodyReader();
     v.at = f.offset;
     v.beginFunc(typeId, readLocals(r), f.offset);
-    const tables = decodeTables(r.features);
-    const scratch = this.scratch;
     // Bytes decoded for these features need no feature check: the opcode tables had none else.
     const enabled = r.features === this.features ? undefined : this.enabled;
-    const hasDataCount = f.hasDataCount;
-    while (!v.done) {
-      const at = r.pos;
-      v.at = at;
-      const e = readOpcode(r, tables);
-      // Instructions without immediates (and untyped select) skip the immediate reader.
-      if (e.bare === undefined) readImmediates(r, e, scratch, true);
-      else scratch.types = undefined;
-      const op = VALIDATOR_OPS[e.row];
-      if (enabled && !enabled[e.row]) throw new ValidationError(`${op.def.feature} support is not enabled: ${op.def.name}`, at);
-      if (op.needsDataCount && !hasDataCount) throw new DecodeError('data count section required', at);
-      v.op(op, scratch);
-    }
+    v.stream(r, streamTable(r.features, this.features), decodeTables(r.features), this.scratch, f.hasDataCount, enabled);
     if (r.pos !== f.end) r.fail('section size mismatch');
   }
 }

@@ -2,6 +2,8 @@
 // the stack signature as encoded types, and for memory and lane instructions the natural
 // alignment and the number of lanes. Rows without a signature get a handler number; the
 // function validator checks those by hand.
+import { type DecodeEntry, decodeTables } from '../binary/decode-instr.ts';
+import type { FeatureSet } from '../core/features.ts';
 import { OPCODES, type OpDef } from '../core/opcodes.ts';
 import { F32, F64, I32, I64, V128 } from './type-codes.ts';
 
@@ -205,4 +207,83 @@ const byName = new Map<string, ValidatorOp>(VALIDATOR_OPS.map((v) => [v.def.name
 
 export function validatorOp(name: string): ValidatorOp | undefined {
   return byName.get(name);
+}
+
+// ---- the streaming validator's dispatch table ----
+
+// How FuncValidator.stream handles a single-byte opcode. The frequent instructions (most of
+// any body) are decoded and checked in place; everything else takes the general path:
+// readImmediates into the scratch object, then op(). The numbers are spelled as literals in
+// stream's switch, so that V8 compiles it to a jump table (it does so only for literal cases).
+export const S_GENERAL = 0;
+/** No immediates, checked by the signature (i32.add, i32.eqz, ...). */
+export const S_SIG = 1;
+export const S_LOCAL_GET = 2;
+export const S_LOCAL_SET = 3;
+export const S_LOCAL_TEE = 4;
+export const S_GLOBAL_GET = 5;
+export const S_GLOBAL_SET = 6;
+/** i32.const (the value does not matter to validation, only that it decodes). */
+export const S_I32_CONST = 7;
+/** Loads and stores: a memarg, checked by the signature. */
+export const S_MEMARG = 8;
+export const S_CALL = 9;
+export const S_BR = 10;
+export const S_BR_IF = 11;
+export const S_BLOCK = 12;
+export const S_LOOP = 13;
+export const S_IF = 14;
+export const S_END = 15;
+export const S_DROP = 16;
+/** select without types. */
+export const S_SELECT = 17;
+
+const STREAM_KINDS: Readonly<Record<string, number>> = {
+  'local.get': S_LOCAL_GET, 'local.set': S_LOCAL_SET, 'local.tee': S_LOCAL_TEE,
+  'global.get': S_GLOBAL_GET, 'global.set': S_GLOBAL_SET, 'i32.const': S_I32_CONST, call: S_CALL,
+  br: S_BR, br_if: S_BR_IF, block: S_BLOCK, loop: S_LOOP, if: S_IF, end: S_END, drop: S_DROP,
+  select: S_SELECT,
+};
+
+/** One single-byte opcode for the streaming validator: how to decode it, what to check. */
+export interface StreamEntry {
+  readonly decode: DecodeEntry;
+  readonly op: ValidatorOp;
+  /** One of the S_* numbers. */
+  readonly kind: number;
+}
+
+function streamKind(e: DecodeEntry, op: ValidatorOp): number {
+  if (e.variant) return S_GENERAL; // typed select
+  if (op.handler === 0) {
+    if (e.def.imm === 'none') return S_SIG;
+    if (e.def.imm === 'memarg' && op.immCheck === I_MEMARG) return S_MEMARG;
+    return S_GENERAL;
+  }
+  return STREAM_KINDS[e.def.name] ?? S_GENERAL;
+}
+
+const streamCache = new WeakMap<FeatureSet, WeakMap<FeatureSet, readonly (StreamEntry | undefined)[]>>();
+
+/**
+ * Per single-byte code, for bytes decoded with `decoding` and validated with `validating`:
+ * undefined for prefixes and illegal codes (the general path reads and reports them). An
+ * opcode the validating features lack always takes the general path, which names the feature.
+ */
+export function streamTable(decoding: FeatureSet, validating: FeatureSet): readonly (StreamEntry | undefined)[] {
+  let byValidating = streamCache.get(decoding);
+  if (!byValidating) {
+    byValidating = new WeakMap();
+    streamCache.set(decoding, byValidating);
+  }
+  let table = byValidating.get(validating);
+  if (!table) {
+    table = decodeTables(decoding).single.map((e) => {
+      if (!e) return undefined;
+      const op = VALIDATOR_OPS[e.row];
+      return { decode: e, op, kind: validating.has(op.def.feature) ? streamKind(e, op) : S_GENERAL };
+    });
+    byValidating.set(validating, table);
+  }
+  return table;
 }
