@@ -21,6 +21,11 @@ export interface DecodeOptions {
   lazy?: boolean;
   /** The features the module may use (default: all Tessera knows). */
   features?: FeatureSet;
+  /**
+   * Where the module lies in `input` (a component's core module section): offsets in the
+   * AST and in errors stay absolute in `input`. Default: all of it.
+   */
+  range?: { start: number; end: number };
 }
 
 export const MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -38,7 +43,8 @@ const EXTERN_KINDS: readonly ExternKind[] = ['func', 'table', 'memory', 'global'
 /** Decodes a binary module. Throws DecodeError (with an absolute offset) if it is malformed. */
 function decodeSections(input: Uint8Array | ArrayBuffer, options: DecodeOptions, partial: Module[]): Module {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  const r: Reader = new Reader(bytes, 0, bytes.length, options.features ?? ALL_FEATURES);
+  const range = options.range ?? { start: 0, end: bytes.length };
+  const r: Reader = new Reader(bytes, range.start, range.end, options.features ?? ALL_FEATURES);
   readHeader(r);
   const m = emptyModule();
   partial.push(m);
@@ -69,7 +75,7 @@ function decodeSections(input: Uint8Array | ArrayBuffer, options: DecodeOptions,
       lastName = name;
       // As in the reference decoder, reading may run past the section's end (into the
       // following bytes); the size is checked afterwards. Errors then match the spec's.
-      const s = r.sub(span.contentStart, bytes.length);
+      const s = r.sub(span.contentStart, r.end);
       readSection(s, name, m, state);
       if (s.pos !== span.end) s.fail('section size mismatch');
     }
@@ -102,11 +108,12 @@ export function decodeModule(input: Uint8Array | ArrayBuffer, options: DecodeOpt
 
 function readHeader(r: Reader): void {
   const b = r.bytes;
-  if (b.length < 4) throw new DecodeError('unexpected end', b.length);
-  if (MAGIC.some((x, i) => b[i] !== x)) throw new DecodeError('magic header not detected', 0);
-  if (b.length < 8) throw new DecodeError('unexpected end', b.length);
-  if (VERSION.some((x, i) => b[4 + i] !== x)) throw new DecodeError('unknown binary version', 4);
-  r.pos = 8;
+  const at = r.pos;
+  if (r.end - at < 4) throw new DecodeError('unexpected end', r.end);
+  if (MAGIC.some((x, i) => b[at + i] !== x)) throw new DecodeError('magic header not detected', at);
+  if (r.end - at < 8) throw new DecodeError('unexpected end', r.end);
+  if (VERSION.some((x, i) => b[at + 4 + i] !== x)) throw new DecodeError('unknown binary version', at + 4);
+  r.pos = at + 8;
 }
 
 export interface SectionState {
