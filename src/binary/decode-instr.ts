@@ -8,7 +8,7 @@ import { readBlockType, readHeapType, readValType } from './decode-types.ts';
 import type { Reader } from './reader.ts';
 
 /** Bit 6 of a memarg's flags says a memory index follows (multi-memory). */
-const MEMARG_HAS_MEMORY = 0x40;
+export const MEMARG_HAS_MEMORY = 0x40;
 const MAX_LOCALS = 0xffff_ffff;
 
 /** What an instruction means for the block structure of a body. */

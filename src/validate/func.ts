@@ -4,15 +4,16 @@
 // operand stack is an Int32Array and frames live in parallel arrays, so checking an
 // instruction allocates nothing. One FuncValidator is reused for every body of a module.
 import type { Catch, Locals, MemArg } from '../core/ast.ts';
-import { type DecodeTables, type ImmTarget, readImmediates, readMemArg, readOpcode } from '../binary/decode-instr.ts';
+import { type DecodeTables, type ImmTarget, MEMARG_HAS_MEMORY, readImmediates, readMemArg, readOpcode } from '../binary/decode-instr.ts';
 import { readBlockType } from '../binary/decode-types.ts';
+import { EMPTY_BLOCK } from '../binary/types-codes.ts';
 import type { Reader } from '../binary/reader.ts';
 import { DecodeError, ValidationError } from '../core/errors.ts';
 import type { BlockType, HeapType, ValType } from '../core/types.ts';
 import { canonType, type CanonType, KIND_ARRAY, KIND_FUNC, KIND_STRUCT } from './canonical.ts';
 import type { ModuleContext } from './context.ts';
 import * as H from './ops.ts';
-import { type StreamEntry, VALIDATOR_OPS, type ValidatorOp } from './ops.ts';
+import { S_BLOCK, S_FIRST_INDEX, S_LAST_INDEX, S_LOOP, type StreamEntry, VALIDATOR_OPS, type ValidatorOp } from './ops.ts';
 import { isHeapSubtype, isSubtype, topHeap } from './subtype.ts';
 import {
   ANY, ARRAY, BOT, CONCRETE, EQ, EXN, EXTERN, FUNC, HEAP_BOT, heapOf, I31, I32, I64, isDefaultable,
@@ -163,6 +164,28 @@ export class FuncValidator {
     return actual;
   }
 
+  /**
+   * Pops `params` and pushes `results`. When the operands are there with exactly those types,
+   * they are overwritten in place; otherwise (a subtype, an unreachable frame, an error)
+   * #popVals and #pushVals decide.
+   */
+  #sig(params: Int32Array, results: Int32Array): void {
+    const n = params.length;
+    const base = this.#sp - n;
+    const vals = this.#vals;
+    if (base >= this.#height[this.#depth - 1] && base + results.length <= vals.length) {
+      let k = 0;
+      while (k < n && vals[base + k] === params[k]) k++;
+      if (k === n) {
+        for (let j = 0; j < results.length; j++) vals[base + j] = results[j];
+        this.#sp = base + results.length;
+        return;
+      }
+    }
+    this.#popVals(params);
+    this.#pushVals(results);
+  }
+
   #popVals(ts: Int32Array, to = ts.length): void {
     for (let i = to - 1; i >= 0; i--) this.#popExpect(ts[i]);
   }
@@ -260,7 +283,10 @@ export class FuncValidator {
 
   /** Opens a block; `if` first pops its condition (after its block type is known valid). */
   #openBlock(kind: number, bt: BlockType): void {
-    const t = this.#blockType(bt);
+    this.#openBlockOf(kind, this.#blockType(bt));
+  }
+
+  #openBlockOf(kind: number, t: CanonType | Int32Array): void {
     if (kind === K_IF) this.#popExpect(I32);
     if (t instanceof Int32Array) {
       this.#pushFrame(kind, EMPTY, t);
@@ -344,47 +370,84 @@ export class FuncValidator {
     hasDataCount: boolean, enabled: Uint8Array | undefined,
   ): void {
     const bytes = r.bytes;
+    const end = r.end;
     const memarg = scratch.memarg as MemArg;
+    // The position lives here; the Reader catches up whenever one of its primitives (or the
+    // general path) reads, so a malformed or truncated immediate fails as the decoder fails.
+    let pos = r.pos;
     while (this.#depth !== 0) {
-      const at = r.pos;
+      const at = pos;
       this.at = at;
-      const s = at < r.end ? table[bytes[at]] : undefined;
+      const s = at < end ? table[bytes[at]] : undefined;
       if (s !== undefined) {
-        r.pos = at + 1;
-        // Literal cases: the S_* numbers of ops.ts.
-        switch (s.kind) {
-          case 1: // S_SIG
-            this.#popVals(s.op.params);
-            this.#pushVals(s.op.results);
-            continue;
-          case 2: this.#localGet(r.u32()); continue; // S_LOCAL_GET
-          case 3: this.#localSet(r.u32()); continue; // S_LOCAL_SET
-          case 4: this.#localTee(r.u32()); continue; // S_LOCAL_TEE
-          case 5: this.#globalGet(r.u32()); continue; // S_GLOBAL_GET
-          case 6: this.#globalSet(r.u32()); continue; // S_GLOBAL_SET
-          case 7: // S_I32_CONST
-            r.s32();
+        pos = at + 1;
+        const kind = s.kind;
+        // Instructions with one u32 index: one byte is the common case, the Reader does the rest.
+        let x = 0;
+        if (kind >= S_FIRST_INDEX && kind <= S_LAST_INDEX) {
+          x = pos < end ? bytes[pos] : 0x80;
+          if (x < 0x80) pos++;
+          else {
+            r.pos = pos;
+            x = r.u32();
+            pos = r.pos;
+          }
+        }
+        // Literal cases (the S_* numbers of ops.ts): V8 compiles only those to a jump table.
+        switch (kind) {
+          case 1: this.#sig(s.op.params, s.op.results); continue; // S_SIG
+          case 2: this.#localGet(x); continue; // S_LOCAL_GET
+          case 3: this.#localSet(x); continue; // S_LOCAL_SET
+          case 4: this.#localTee(x); continue; // S_LOCAL_TEE
+          case 5: this.#globalGet(x); continue; // S_GLOBAL_GET
+          case 6: this.#globalSet(x); continue; // S_GLOBAL_SET
+          case 7: this.#call(this.#func(x)); continue; // S_CALL
+          case 8: this.#br(x); continue; // S_BR
+          case 9: this.#brIf(x); continue; // S_BR_IF
+          case 10: // S_I32_CONST: the value does not matter, only that it decodes.
+            if (pos < end && bytes[pos] < 0x80) pos++;
+            else {
+              r.pos = pos;
+              r.s32();
+              pos = r.pos;
+            }
             this.#push(I32);
             continue;
-          case 8: { // S_MEMARG
+          case 11: { // S_MEMARG: flags without a memory index and an offset, one byte each.
+            if (pos + 1 < end && bytes[pos] < MEMARG_HAS_MEMORY && bytes[pos + 1] < 0x80) {
+              memarg.align = bytes[pos];
+              memarg.offset = bytes[pos + 1];
+              memarg.memory = 0;
+              pos += 2;
+            } else {
+              r.pos = pos;
+              readMemArg(r, memarg);
+              pos = r.pos;
+            }
             const v = s.op;
-            const addr = this.#memarg(v, readMemArg(r, memarg));
-            this.#popVals(addr === I32 ? v.params : v.params64);
-            this.#pushVals(addr === I32 ? v.results : v.results64);
+            const addr = this.#memarg(v, memarg);
+            if (addr === I32) this.#sig(v.params, v.results);
+            else this.#sig(v.params64, v.results64);
             continue;
           }
-          case 9: this.#call(this.#func(r.u32())); continue; // S_CALL
-          case 10: this.#br(r.u32()); continue; // S_BR
-          case 11: this.#brIf(r.u32()); continue; // S_BR_IF
-          case 12: this.#openBlock(K_BLOCK, readBlockType(r)); continue; // S_BLOCK
-          case 13: this.#openBlock(K_LOOP, readBlockType(r)); continue; // S_LOOP
-          case 14: this.#openBlock(K_IF, readBlockType(r)); continue; // S_IF
+          case 12: case 13: case 14: { // S_BLOCK, S_LOOP, S_IF
+            const k = kind === S_BLOCK ? K_BLOCK : kind === S_LOOP ? K_LOOP : K_IF;
+            if (pos < end && bytes[pos] === EMPTY_BLOCK) {
+              pos++;
+              this.#openBlockOf(k, EMPTY);
+            } else {
+              r.pos = pos;
+              this.#openBlock(k, readBlockType(r));
+              pos = r.pos;
+            }
+            continue;
+          }
           case 15: this.#end(); continue; // S_END
           case 16: this.#pop(); continue; // S_DROP
           case 17: this.#select(undefined); continue; // S_SELECT
         }
-        r.pos = at;
       }
+      r.pos = at;
       const e = readOpcode(r, tables);
       // Instructions without immediates (and untyped select) skip the immediate reader.
       if (e.bare === undefined) readImmediates(r, e, scratch, true);
@@ -393,7 +456,9 @@ export class FuncValidator {
       if (enabled && !enabled[e.row]) throw new ValidationError(`${op.def.feature} support is not enabled: ${op.def.name}`, at);
       if (op.needsDataCount && !hasDataCount) throw new DecodeError('data count section required', at);
       this.op(op, scratch);
+      pos = r.pos;
     }
+    r.pos = pos;
   }
 
   // ---- instructions ----
@@ -753,8 +818,8 @@ export class FuncValidator {
       case H.I_DATA: this.#data(i.data as number); break;
       case H.I_ELEM: this.#elem(i.elem as number); break;
     }
-    this.#popVals(addr === I32 ? v.params : v.params64);
-    this.#pushVals(addr === I32 ? v.results : v.results64);
+    if (addr === I32) this.#sig(v.params, v.results);
+    else this.#sig(v.params64, v.results64);
   }
 
   /** Checks a memory access's memarg; returns the memory's address type. */
@@ -866,8 +931,7 @@ export class FuncValidator {
   }
 
   #call(t: CanonType): void {
-    this.#popVals(t.params);
-    this.#pushVals(t.results);
+    this.#sig(t.params, t.results);
   }
 
   #returnCall(t: CanonType): void {

@@ -218,18 +218,21 @@ export function validatorOp(name: string): ValidatorOp | undefined {
 export const S_GENERAL = 0;
 /** No immediates, checked by the signature (i32.add, i32.eqz, ...). */
 export const S_SIG = 1;
+// Instructions with one u32 index, which the loop reads before the switch.
 export const S_LOCAL_GET = 2;
 export const S_LOCAL_SET = 3;
 export const S_LOCAL_TEE = 4;
 export const S_GLOBAL_GET = 5;
 export const S_GLOBAL_SET = 6;
+export const S_CALL = 7;
+export const S_BR = 8;
+export const S_BR_IF = 9;
+export const S_FIRST_INDEX = S_LOCAL_GET;
+export const S_LAST_INDEX = S_BR_IF;
 /** i32.const (the value does not matter to validation, only that it decodes). */
-export const S_I32_CONST = 7;
+export const S_I32_CONST = 10;
 /** Loads and stores: a memarg, checked by the signature. */
-export const S_MEMARG = 8;
-export const S_CALL = 9;
-export const S_BR = 10;
-export const S_BR_IF = 11;
+export const S_MEMARG = 11;
 export const S_BLOCK = 12;
 export const S_LOOP = 13;
 export const S_IF = 14;
@@ -255,12 +258,11 @@ export interface StreamEntry {
 
 function streamKind(e: DecodeEntry, op: ValidatorOp): number {
   if (e.variant) return S_GENERAL; // typed select
-  if (op.handler === 0) {
-    if (e.def.imm === 'none') return S_SIG;
-    if (e.def.imm === 'memarg' && op.immCheck === I_MEMARG) return S_MEMARG;
-    return S_GENERAL;
-  }
-  return STREAM_KINDS[e.def.name] ?? S_GENERAL;
+  const kind = STREAM_KINDS[e.def.name];
+  if (kind !== undefined) return kind;
+  if (op.handler === 0 && e.def.imm === 'none') return S_SIG;
+  if (op.handler === 0 && e.def.imm === 'memarg' && op.immCheck === I_MEMARG) return S_MEMARG;
+  return S_GENERAL;
 }
 
 const streamCache = new WeakMap<FeatureSet, WeakMap<FeatureSet, readonly (StreamEntry | undefined)[]>>();
