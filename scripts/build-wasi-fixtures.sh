@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../test/fixtures/wasi"
 CC="${CC:-clang-19}"
 # Debug info is stripped; the name section stays, for backtraces.
 FLAGS=(--target=wasm32-wasi --sysroot=/usr -O2 -Wl,--strip-debug)
-for src in hello files escape misc trap syscalls; do
+for src in hello files escape misc trap syscalls echo pollin; do
   "$CC" "${FLAGS[@]}" "$src.c" -o "$src.wasm"
 done
 "$CC" "${FLAGS[@]}" -mexec-model=reactor reactor.c -o reactor.wasm

@@ -11,7 +11,10 @@ import { Linker } from '../runtime/linker.ts';
 import { NativeEngine } from '../runtime/native.ts';
 import { NativeFunc, NativeMemory } from '../runtime/native-externs.ts';
 import { trapFromEngine } from '../runtime/traps.ts';
-import { hostDir, nodeClocks, nodeStderr, nodeStdin, nodeStdout } from '../wasi/node.ts';
+import { jspiSupported, promising } from '../runtime/jspi.ts';
+import { hostDir, nodeClocks, nodeStderr, nodeStdin, nodeStdinAsync, nodeStdout, stdinIsFile, tcpListen, type TcpListener } from '../wasi/node.ts';
+import type { SocketListener } from '../wasi/p1/descriptors.ts';
+import type { InputStream } from '../wasi/p1/stdio.ts';
 import { type Preopen, WasiExit, WasiP1 } from '../wasi/p1/wasi.ts';
 import { type Command, EXIT_FAILURE, UsageError } from './command.ts';
 
@@ -32,6 +35,10 @@ Options (before the file):
   --argv0 NAME            The program name the guest sees as argv[0] (default: the file name)
   --invoke NAME           Call export NAME instead of _start; the arguments after the file are
                           its parameters (i32, i64, f32, f64), and its results are printed
+  --tcplisten HOST:PORT   Preopen a listening TCP socket (after the directories); the guest
+                          accepts connections on it with sock_accept; repeatable
+  --no-jspi               Block the thread in blocking calls instead of suspending the guest
+                          (the default suspends through JSPI unless stdin is a regular file)
   -h, --help              Show this help
 
 Exit codes: the guest's exit code; ${EXIT_TRAP} after a trap (with a wasm backtrace on stderr);
@@ -39,6 +46,8 @@ Exit codes: the guest's exit code; ${EXIT_TRAP} after a trap (with a wasm backtr
 
 interface RunOptions {
   readonly preopens: Preopen[];
+  readonly tcplisten: string[];
+  jspi: boolean;
   readonly env: string[];
   argv0?: string;
   invoke?: string;
@@ -47,7 +56,7 @@ interface RunOptions {
 }
 
 function parseRunArgs(args: readonly string[]): RunOptions {
-  const o: RunOptions = { preopens: [], env: [], rest: [] };
+  const o: RunOptions = { preopens: [], tcplisten: [], jspi: true, env: [], rest: [] };
   let i = 0;
   const value = (name: string): string => {
     const v = args[++i];
@@ -73,7 +82,9 @@ function parseRunArgs(args: readonly string[]): RunOptions {
       const spec = take(a);
       if (spec.includes('=')) o.env.push(spec);
       else if (process.env[spec] !== undefined) o.env.push(`${spec}=${process.env[spec]}`);
-    } else if (a === '--argv0') o.argv0 = take(a);
+    } else if (a === '--tcplisten') o.tcplisten.push(take(a));
+    else if (a === '--no-jspi') o.jspi = false;
+    else if (a === '--argv0') o.argv0 = take(a);
     else if (a === '--invoke') o.invoke = take(a);
     else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
     else {
@@ -126,11 +137,11 @@ function exitOf(e: unknown, module: Module): number | undefined {
 }
 
 /** Runs `f`; a trap or an exit becomes an exit code. */
-function guarded(module: Module, f: () => number): number {
+async function guarded(module: Module, f: () => number | Promise<number>): Promise<number> {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 100;
   try {
-    return f();
+    return await f();
   } catch (e) {
     const code = exitOf(e, module);
     if (code === undefined) throw e;
@@ -163,47 +174,74 @@ export const run: Command = {
       return fail((e as Error).message);
     }
     const module = compiled.module;
-    const wasi = new WasiP1({
-      args: [o.argv0 ?? basename(file), ...(o.invoke === undefined ? o.rest : [])],
-      env: o.env, preopens: o.preopens,
-      stdin: nodeStdin(), stdout: nodeStdout(), stderr: nodeStderr(), clocks: nodeClocks(),
-    });
-    const linker = new Linker();
-    wasi.register(linker);
-    let instance: Instance;
+    // Blocking calls suspend the guest through JSPI, so stdin from a pipe or a terminal and
+    // sockets wait on Node's event loop; a regular file as stdin never waits, so it is read
+    // synchronously then (RATIONALE.md, "What is synchronous in WASI, and why?").
+    const sockets = o.tcplisten.length > 0;
+    if (sockets && (!o.jspi || !jspiSupported)) return fail('--tcplisten needs JSPI (WebAssembly.Suspending, Node 24), which --no-jspi turns off');
+    const jspi = jspiSupported && o.jspi && (sockets || !stdinIsFile());
+    let listeners: TcpListener[];
     try {
-      instance = linker.instantiate(engine, compiled);
+      listeners = await Promise.all(o.tcplisten.map((spec) => tcpListen(spec)));
     } catch (e) {
-      if (e instanceof LinkError) return fail(e.message.replace(/^unknown import/, 'unsatisfied import'));
-      // A trap in the start function.
-      const code = exitOf(e, module);
-      if (code === undefined) throw e;
-      return code;
+      return fail(`--tcplisten: ${(e as Error).message}`);
     }
-    const raw = (name: string) => {
-      const e = instance.exports.get(name);
-      return e instanceof NativeFunc ? e : undefined;
-    };
-    const memory = instance.exports.get('memory');
-    if (!(memory instanceof NativeMemory)) return fail('missing export: "memory" (a WASI module exports its memory)');
-    // The engine's own functions are called directly, so a trap keeps V8's stack for the backtrace.
-    const start = raw('_start');
-    if (o.invoke === undefined) {
-      if (start === undefined) return fail('missing export: "_start" (for a reactor, name an export with --invoke)');
-      return guarded(module, () => wasi.start({ exports: { memory: memory.memory, _start: start.fn } }));
+    const asyncStdin = jspi ? nodeStdinAsync() : undefined;
+    try {
+      return await runGuest(o, file, module, engine, compiled, jspi, asyncStdin ?? nodeStdin(), listeners, fail);
+    } finally {
+      // Open handles would keep the process alive after the guest is done.
+      for (const l of listeners) l.close();
+      asyncStdin?.close();
     }
-    const target = raw(o.invoke);
-    if (target === undefined) return fail(`missing export: "${o.invoke}"`);
-    const type = funcTypeAt(module, target.type);
-    if (o.rest.length !== type.params.length) throw new UsageError(`${o.invoke} takes ${type.params.length} arguments, got ${o.rest.length}`);
-    const values = o.rest.map((text, k) => jsValue(text, type.params[k]));
-    const init = raw('_initialize');
-    return guarded(module, () => {
-      wasi.initialize({ exports: { memory: memory.memory, ...(init ? { _initialize: init.fn } : {}) } });
-      const r = target.fn(...values);
-      const results = type.results.length === 1 ? [r] : type.results.length === 0 ? [] : [...(r as Iterable<unknown>)];
-      for (const v of results) process.stdout.write(`${String(v)}\n`);
-      return 0;
-    });
   },
 };
+
+async function runGuest(
+  o: RunOptions, file: string, module: Module, engine: NativeEngine, compiled: ReturnType<NativeEngine['compile']>,
+  jspi: boolean, stdin: InputStream, sockets: readonly SocketListener[], fail: (message: string) => number,
+): Promise<number> {
+  const wasi = new WasiP1({
+    args: [o.argv0 ?? basename(file), ...(o.invoke === undefined ? o.rest : [])],
+    env: o.env, preopens: o.preopens, sockets, jspi,
+    stdin, stdout: nodeStdout(), stderr: nodeStderr(), clocks: nodeClocks(),
+  });
+  const linker = new Linker();
+  wasi.register(linker);
+  let instance: Instance;
+  try {
+    instance = linker.instantiate(engine, compiled);
+  } catch (e) {
+    if (e instanceof LinkError) return fail(e.message.replace(/^unknown import/, 'unsatisfied import'));
+    // A trap in the start function.
+    const code = exitOf(e, module);
+    if (code === undefined) throw e;
+    return code;
+  }
+  const raw = (name: string) => {
+    const e = instance.exports.get(name);
+    return e instanceof NativeFunc ? e : undefined;
+  };
+  const memory = instance.exports.get('memory');
+  if (!(memory instanceof NativeMemory)) return fail('missing export: "memory" (a WASI module exports its memory)');
+  // The engine's own functions are called directly, so a trap keeps V8's stack for the backtrace.
+  const start = raw('_start');
+  if (o.invoke === undefined) {
+    if (start === undefined) return fail('missing export: "_start" (for a reactor, name an export with --invoke)');
+    const guest = { exports: { memory: memory.memory, _start: start.fn } };
+    return guarded(module, () => (jspi ? wasi.startAsync(guest) : wasi.start(guest)));
+  }
+  const target = raw(o.invoke);
+  if (target === undefined) return fail(`missing export: "${o.invoke}"`);
+  const type = funcTypeAt(module, target.type);
+  if (o.rest.length !== type.params.length) throw new UsageError(`${o.invoke} takes ${type.params.length} arguments, got ${o.rest.length}`);
+  const values = o.rest.map((text, k) => jsValue(text, type.params[k]));
+  const init = raw('_initialize');
+  return guarded(module, async () => {
+    const guest = { exports: { memory: memory.memory, ...(init ? { _initialize: init.fn } : {}) } };
+    const r = jspi ? (await wasi.initializeAsync(guest), await promising(target.fn)(...values)) : (wasi.initialize(guest), target.fn(...values));
+    const results = type.results.length === 1 ? [r] : type.results.length === 0 ? [] : [...(r as Iterable<unknown>)];
+    for (const v of results) process.stdout.write(`${String(v)}\n`);
+    return 0;
+  });
+}

@@ -21,6 +21,11 @@ export interface HostFuncDef {
   readonly params: readonly ValType[];
   readonly results: readonly ValType[];
   readonly fn: HostFunction;
+  /**
+   * The engine imports it through JSPI (`WebAssembly.Suspending`, runtime/jspi.ts): it may
+   * return a promise, which suspends the guest; the guest must run inside a `promising` export.
+   */
+  readonly suspending?: boolean;
 }
 
 const spaces = new Map<string, TypeSpace>();
@@ -51,6 +56,7 @@ export class HostFunc implements FuncExtern {
   readonly funcType: FuncType;
   /** The JS function the engine calls. */
   readonly fn: HostFunction;
+  readonly suspending: boolean;
 
   constructor(def: HostFuncDef) {
     for (const t of [...def.params, ...def.results]) {
@@ -60,6 +66,7 @@ export class HostFunc implements FuncExtern {
     this.funcType = { kind: 'func', params: def.params, results: def.results };
     this.space = spaceFor(this.funcType);
     this.fn = def.fn;
+    this.suspending = def.suspending ?? false;
   }
 
   call(args: readonly Value[]): Value[] {

@@ -5,6 +5,7 @@
 import type { FuncType, GlobalType, MemoryType, RefType, TableType, TagType, ValType } from '../core/types.ts';
 import type { Extern, FuncExtern, GlobalExtern, MemoryExtern, TableExtern, TagExtern, TypeSpace } from './engine.ts';
 import { HostFunc } from './host.ts';
+import { suspending } from './jspi.ts';
 import { funcTypeAt, subTypeAt } from './module-types.ts';
 import { translateError } from './traps.ts';
 import { CLASS_ARRAY, CLASS_I31, CLASS_STRUCT, crossingOf, needsThunk } from './thunks.ts';
@@ -157,7 +158,7 @@ export class NativeTag implements TagExtern {
 export function nativeValue(ext: Extern): WebAssembly.ImportValue {
   if (ext instanceof NativeFunc) return ext.fn;
   // A host function's types cross the JS API exactly (host.ts allows no others).
-  if (ext instanceof HostFunc) return ext.fn as WebAssembly.ImportValue;
+  if (ext instanceof HostFunc) return ext.suspending ? suspending(ext.fn) : ext.fn as WebAssembly.ImportValue;
   if (ext instanceof NativeTable) return ext.table;
   if (ext instanceof NativeMemory) return ext.memory;
   if (ext instanceof NativeGlobal) return ext.global;

@@ -28,7 +28,23 @@ export function defaultClocks(): Clocks {
     // Without a CPU clock (browsers), time since start is the closest honest answer.
     cpuTime: () => BigInt(Math.round((performance.now() - start) * 1e6)),
     sleep: sleepBlocking,
+    sleepAsync,
   };
+}
+
+/** A timer: setTimeout is in every JavaScript host (browsers, Node, Deno). */
+export function sleepAsync(ns: bigint, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    // Timers may fire up to a millisecond early in whole milliseconds; round up.
+    const timer = setTimeout(done, Math.ceil(Number(ns) / 1e6));
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 const sleeper = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;

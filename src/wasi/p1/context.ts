@@ -19,6 +19,8 @@ export interface Clocks {
   cpuTime(): bigint;
   /** Blocks for `ns` nanoseconds (poll_oneoff on a clock). */
   sleep(ns: bigint): void;
+  /** Settles after `ns` nanoseconds, or at once when `signal` aborts (poll_oneoff under JSPI). */
+  sleepAsync(ns: bigint, signal?: AbortSignal): Promise<void>;
 }
 
 export class WasiContext {
@@ -28,6 +30,11 @@ export class WasiContext {
   readonly env: readonly string[];
   readonly clocks: Clocks;
   readonly random: (into: Uint8Array) => void;
+  /**
+   * The blocking calls (fd_read on a stream, poll_oneoff, sock_accept, sock_recv) are
+   * imported through JSPI and may return promises, suspending the guest (RATIONALE.md).
+   */
+  jspi = false;
 
   constructor(args: readonly string[], env: readonly string[], clocks: Clocks, random: (into: Uint8Array) => void) {
     this.args = args;

@@ -17,6 +17,31 @@ export interface StreamDesc extends DescBase {
   readonly input?: InputStream;
   readonly output?: OutputStream;
   readonly tty: boolean;
+  /** A socket the host preopened (listening) or one the guest accepted from it. */
+  readonly socket?: SocketListener | SocketConnection;
+}
+
+/**
+ * A listening TCP socket the host preopens (as wasmtime's `--tcplisten`): preview1 can only
+ * accept on it (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-sock_acceptfd-fd-flags-fdflags---resultfd-errno).
+ * The platform adapter implements it (src/wasi/node.ts over node:net).
+ */
+export interface SocketListener {
+  readonly kind: 'listener';
+  /** The next pending connection, or undefined if none has arrived yet. */
+  accept(): SocketConnection | undefined;
+  /** As InputStream.whenReadable: undefined when a connection is pending. */
+  whenReadable(signal?: AbortSignal): Promise<void> | undefined;
+  close(): void;
+}
+
+/** An accepted connection: its bytes in and out, and shutdown of either direction. */
+export interface SocketConnection {
+  readonly kind: 'connection';
+  readonly input: InputStream;
+  readonly output: OutputStream;
+  shutdown(read: boolean, write: boolean): void;
+  close(): void;
 }
 
 export interface FileDesc extends DescBase {
@@ -70,7 +95,13 @@ export class FdTable {
   }
 
   closeAll(): void {
-    for (const d of this.#fds) if (d !== undefined && d.type !== 'stream') d.handle.close();
+    for (const d of this.#fds) if (d !== undefined) closeDesc(d);
     this.#fds.length = 0;
   }
+}
+
+/** Releases what a descriptor holds: a file system handle or a socket; the standard streams stay open. */
+export function closeDesc(d: Desc): void {
+  if (d.type !== 'stream') d.handle.close();
+  else d.socket?.close();
 }

@@ -3,16 +3,16 @@
 // on directories, seeking a stream is ESPIPE, fd_allocate is ENOTSUP, a short prestat name
 // buffer is ENAMETOOLONG.
 import {
-  FDFLAGS_APPEND, FDFLAGS_NONBLOCK, FILETYPE_CHARACTER_DEVICE, FILETYPE_UNKNOWN, PREOPENTYPE_DIR,
+  FDFLAGS_APPEND, FDFLAGS_NONBLOCK, FILETYPE_CHARACTER_DEVICE, FILETYPE_SOCKET_STREAM, FILETYPE_UNKNOWN, PREOPENTYPE_DIR,
   RIGHT_FD_ADVISE, RIGHT_FD_DATASYNC, RIGHT_FD_FDSTAT_SET_FLAGS, RIGHT_FD_FILESTAT_GET, RIGHT_FD_FILESTAT_SET_SIZE,
   RIGHT_FD_FILESTAT_SET_TIMES, RIGHT_FD_READ, RIGHT_FD_READDIR, RIGHT_FD_SEEK, RIGHT_FD_SYNC, RIGHT_FD_TELL,
   RIGHT_FD_WRITE, rightsOf, WHENCE_CUR, WHENCE_END, WHENCE_SET,
 } from './constants.ts';
 import { filetypeOf, type WasiContext } from './context.ts';
 import { type Defs, errnoFn } from './defs.ts';
-import type { Desc, FileDesc } from './descriptors.ts';
+import { closeDesc, type Desc, type FileDesc, type StreamDesc } from './descriptors.ts';
 import {
-  EBADF, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTCAPABLE, ENOTSUP, EPERM, ESPIPE, ESUCCESS,
+  EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTCAPABLE, ENOTSUP, EPERM, ESPIPE, ESUCCESS,
 } from './errno.ts';
 import { encodeUtf8 } from './memory.ts';
 import { timesOf, writeFilestat } from './filestat.ts';
@@ -44,12 +44,14 @@ function writeFile(d: FileDesc, bufs: Uint8Array[], position: bigint): number {
   return total;
 }
 
-function streamRead(d: Desc, bufs: Uint8Array[]): number {
+/** Reads a stream into the iovecs: the count read, or a negated errno (EAGAIN: nothing yet, and it cannot block). */
+export function streamRead(d: Desc, bufs: Uint8Array[]): number {
   if (d.type !== 'stream' || d.input === undefined) return -EBADF;
   let total = 0;
   for (const b of bufs) {
     if (b.length === 0) continue;
     const chunk = d.input.read(b.length);
+    if (chunk === undefined) return total > 0 ? total : -EAGAIN;
     b.set(chunk);
     total += chunk.length;
     if (chunk.length < b.length) break;
@@ -57,10 +59,16 @@ function streamRead(d: Desc, bufs: Uint8Array[]): number {
   return total;
 }
 
+/** What fd_fdstat_get and fd_filestat_get call a stream. */
+export function streamFiletype(d: StreamDesc): number {
+  if (d.socket !== undefined) return FILETYPE_SOCKET_STREAM;
+  return d.tty ? FILETYPE_CHARACTER_DEVICE : FILETYPE_UNKNOWN;
+}
+
 export function fdFunctions(ctx: WasiContext): Defs {
   const m = ctx.memory;
 
-  const read = (fd: number, iovs: number, iovsLen: number, nreadPtr: number): number => {
+  const read = (fd: number, iovs: number, iovsLen: number, nreadPtr: number): number | Promise<number> => {
     m.refresh();
     const d = ctx.fds.get(fd);
     if (d === undefined) return EBADF;
@@ -73,7 +81,13 @@ export function fdFunctions(ctx: WasiContext): Defs {
       n = readFile(d, bufs, d.position);
       if (n >= 0) d.position += BigInt(n);
     } else if (d.type === 'dir') return EISDIR;
-    else n = streamRead(d, bufs);
+    else {
+      // A stream that must wait suspends the guest when it runs through JSPI (and the
+      // descriptor is blocking); the read itself then finds its bytes.
+      const wait = ctx.jspi && (d.fdflags & FDFLAGS_NONBLOCK) === 0 ? d.input?.whenReadable?.() : undefined;
+      if (wait !== undefined) return wait.then(() => read(fd, iovs, iovsLen, nreadPtr));
+      n = streamRead(d, bufs);
+    }
     if (n < 0) return -n;
     // Guest memory may have grown while a callback ran.
     m.refresh().setU32(nreadPtr, n);
@@ -110,7 +124,7 @@ export function fdFunctions(ctx: WasiContext): Defs {
   };
 
   return {
-    fd_read: errnoFn('iiii', read),
+    fd_read: { ...errnoFn('iiii', read), suspending: ctx.jspi },
     fd_write: errnoFn('iiii', write),
 
     fd_pread: errnoFn('iiiIi', (fd: number, iovs: number, iovsLen: number, offset: bigint, nreadPtr: number) => {
@@ -178,7 +192,7 @@ export function fdFunctions(ctx: WasiContext): Defs {
     fd_close: errnoFn('i', (fd: number) => {
       const d = ctx.fds.take(fd);
       if (d === undefined) return EBADF;
-      if (d.type !== 'stream') d.handle.close();
+      closeDesc(d);
       return ESUCCESS;
     }),
 
@@ -187,7 +201,7 @@ export function fdFunctions(ctx: WasiContext): Defs {
       if (d === undefined || ctx.fds.get(to) === undefined) return EBADF;
       if (from === to) return ESUCCESS;
       const old = ctx.fds.take(to);
-      if (old !== undefined && old.type !== 'stream') old.handle.close();
+      if (old !== undefined) closeDesc(old);
       ctx.fds.take(from);
       ctx.fds.set(to, d);
       return ESUCCESS;
@@ -229,7 +243,7 @@ export function fdFunctions(ctx: WasiContext): Defs {
       if (d === undefined) return EBADF;
       if (!m.ok(ptr, 24)) return EFAULT;
       const p = ptr >>> 0;
-      const type = d.type === 'stream' ? (d.tty ? FILETYPE_CHARACTER_DEVICE : FILETYPE_UNKNOWN) : filetypeOf(d.handle.kind);
+      const type = d.type === 'stream' ? streamFiletype(d) : filetypeOf(d.handle.kind);
       m.dv.setUint8(p, type);
       m.dv.setUint8(p + 1, 0);
       m.dv.setUint16(p + 2, d.fdflags, true);
@@ -267,7 +281,7 @@ export function fdFunctions(ctx: WasiContext): Defs {
       if (typeof d === 'number') return d;
       m.refresh();
       if (d.type === 'stream') {
-        const type = d.tty ? FILETYPE_CHARACTER_DEVICE : FILETYPE_UNKNOWN;
+        const type = streamFiletype(d);
         if (!m.ok(ptr, 64)) return EFAULT;
         m.u8.fill(0, ptr >>> 0, (ptr >>> 0) + 64);
         m.dv.setUint8((ptr >>> 0) + 16, type);

@@ -8,11 +8,14 @@
 import { LinkError } from '../../core/errors.ts';
 import type { Extern, Instance } from '../../runtime/engine.ts';
 import { hostModule } from '../../runtime/host.ts';
+import { jspiSupported, promising, suspending } from '../../runtime/jspi.ts';
+import { NativeFunc } from '../../runtime/native-externs.ts';
 import type { Linker } from '../../runtime/linker.ts';
 import type { Vfs } from '../vfs/types.ts';
 import { argsEnvironFunctions } from './args-environ.ts';
 import { clockFunctions, defaultClocks } from './clocks.ts';
-import { RIGHTS_ALL, RIGHTS_DIR, RIGHTS_STREAM } from './constants.ts';
+import { RIGHT_FD_FDSTAT_SET_FLAGS, RIGHT_FD_FILESTAT_GET, RIGHT_POLL_FD_READWRITE, RIGHT_SOCK_ACCEPT, RIGHTS_ALL, RIGHTS_DIR, RIGHTS_STREAM } from './constants.ts';
+import type { SocketListener } from './descriptors.ts';
 import { type Clocks, WasiContext } from './context.ts';
 import type { Defs } from './defs.ts';
 import { fdFunctions } from './fd.ts';
@@ -21,10 +24,13 @@ import { pathFunctions } from './path.ts';
 import { pollFunctions } from './poll.ts';
 import { procFunctions, WasiExit } from './proc.ts';
 import { cryptoRandom, randomFunctions } from './random.ts';
-import { sockFunctions } from './sock.ts';
+import { RIGHTS_CONNECTION, sockFunctions } from './sock.ts';
 import { EMPTY_INPUT, type InputStream, NULL_OUTPUT, type OutputStream } from './stdio.ts';
 
 export const WASI_P1 = 'wasi_snapshot_preview1';
+
+/** A preopened listening socket's rights: accept, poll, flags. */
+const RIGHTS_LISTENER = RIGHT_SOCK_ACCEPT | RIGHT_POLL_FD_READWRITE | RIGHT_FD_FDSTAT_SET_FLAGS | RIGHT_FD_FILESTAT_GET;
 
 /** A directory the guest sees under `guest` (e.g. `/data` or `.`). */
 export interface Preopen {
@@ -46,6 +52,15 @@ export interface WasiP1Options {
   readonly clocks?: Partial<Clocks>;
   /** Fills a buffer with random bytes (default: Web Crypto). */
   readonly random?: (into: Uint8Array) => void;
+  /** Listening sockets the guest may accept on, as descriptors after the preopened directories. */
+  readonly sockets?: readonly SocketListener[];
+  /**
+   * Blocking calls suspend the guest through JSPI instead of blocking the thread: fd_read on
+   * a stream that must wait, poll_oneoff, sock_accept and sock_recv (RATIONALE.md). The guest
+   * then runs with `startAsync` or `initializeAsync`, and a reactor's exports through
+   * `WebAssembly.promising`. Needs an engine with JSPI (Node 24).
+   */
+  readonly jspi?: boolean;
 }
 
 /** The instance a WASI guest runs in: Tessera's, or anything with JS API exports (a WebAssembly.Instance). */
@@ -63,6 +78,14 @@ function exportedFunction(instance: GuestInstance, name: string): (() => unknown
   const e = exported(instance, name);
   if (typeof e === 'function') return e as () => unknown;
   if (e !== undefined && typeof e === 'object' && 'kind' in e && e.kind === 'func') return () => e.call([]);
+  return undefined;
+}
+
+/** The engine's own function behind an export (a wasm function, as WebAssembly.promising needs). */
+function rawExport(instance: GuestInstance, name: string): ((...args: unknown[]) => unknown) | undefined {
+  const e = exported(instance, name);
+  if (typeof e === 'function') return e as (...args: unknown[]) => unknown;
+  if (e instanceof NativeFunc) return e.fn;
   return undefined;
 }
 
@@ -85,6 +108,10 @@ export class WasiP1 {
       : Object.entries(options.env as Readonly<Record<string, string>>).map(([k, v]) => `${k}=${v}`);
     const clocks = { ...defaultClocks(), ...options.clocks };
     const ctx = new WasiContext(options.args ?? [], env, clocks, options.random ?? cryptoRandom);
+    if (options.jspi === true) {
+      if (!jspiSupported) throw new Error('jspi: this JavaScript engine has no WebAssembly.Suspending (Node 24 or later)');
+      ctx.jspi = true;
+    }
     this.#ctx = ctx;
     const stdin = options.stdin ?? EMPTY_INPUT;
     const stdout = options.stdout ?? NULL_OUTPUT;
@@ -100,6 +127,9 @@ export class WasiP1 {
       if (typeof handle === 'number') throw new Error(`cannot preopen ${p.guest}: errno ${handle}`);
       ctx.fds.add({ type: 'dir', vfs: p.fs, path: [], handle, preopen: p.guest, rights: RIGHTS_DIR, inheriting: RIGHTS_ALL, fdflags: 0 });
     }
+    for (const socket of options.sockets ?? []) {
+      ctx.fds.add({ type: 'stream', socket, tty: false, rights: RIGHTS_LISTENER, inheriting: RIGHTS_CONNECTION, fdflags: 0 });
+    }
     this.#defs = {
       ...argsEnvironFunctions(ctx), ...clockFunctions(ctx), ...randomFunctions(ctx), ...fdFunctions(ctx),
       ...pathFunctions(ctx), ...pollFunctions(ctx), ...procFunctions(), ...sockFunctions(ctx),
@@ -114,8 +144,15 @@ export class WasiP1 {
   /** The host functions as plain JS functions, for `WebAssembly.instantiate(m, { wasi_snapshot_preview1: ... })`. */
   get wasiImport(): Record<string, JsFunction> {
     const out: Record<string, JsFunction> = {};
-    for (const [name, def] of Object.entries(this.#defs)) out[name] = def.fn as JsFunction;
+    for (const [name, def] of Object.entries(this.#defs)) {
+      out[name] = (def.suspending === true ? suspending(def.fn) : def.fn) as JsFunction;
+    }
     return out;
+  }
+
+  /** Whether the blocking calls suspend through JSPI (the `jspi` option). */
+  get jspi(): boolean {
+    return this.#ctx.jspi;
   }
 
   /** Registers the host functions with a linker under `wasi_snapshot_preview1`. */
@@ -135,13 +172,29 @@ export class WasiP1 {
    * code passed to proc_exit otherwise). Traps and other errors propagate.
    */
   start(instance: GuestInstance): number {
-    if (this.#started) throw new Error('a WASI instance is started once');
-    this.#started = true;
-    const start = exportedFunction(instance, '_start');
-    if (start === undefined) throw new LinkError('missing export: "_start" (not a WASI command)');
-    this.bind(instance);
+    if (this.#ctx.jspi) throw new Error('this WASI host suspends through JSPI (the jspi option): run the guest with startAsync');
+    const start = this.#begin(instance, '_start');
     try {
       start();
+      return 0;
+    } catch (e) {
+      if (e instanceof WasiExit) return e.code;
+      throw e;
+    } finally {
+      this.#ctx.fds.closeAll();
+    }
+  }
+
+  /**
+   * Runs a command as `start` does, but asynchronously: with the `jspi` option, `_start` runs
+   * through `WebAssembly.promising`, so a blocking call suspends the guest and the event loop
+   * goes on (timers fire, streams deliver) until the call's promise settles.
+   */
+  async startAsync(instance: GuestInstance): Promise<number> {
+    if (!this.#ctx.jspi) return this.start(instance);
+    const start = this.#begin(instance, '_start');
+    try {
+      await promising(start)();
       return 0;
     } catch (e) {
       if (e instanceof WasiExit) return e.code;
@@ -157,6 +210,27 @@ export class WasiP1 {
     this.#started = true;
     this.bind(instance);
     exportedFunction(instance, '_initialize')?.();
+  }
+
+  /** `initialize` for a host with the `jspi` option: `_initialize` may suspend. */
+  async initializeAsync(instance: GuestInstance): Promise<void> {
+    if (!this.#ctx.jspi) return this.initialize(instance);
+    if (this.#started) throw new Error('a WASI instance is started once');
+    this.#started = true;
+    this.bind(instance);
+    const init = rawExport(instance, '_initialize');
+    if (init !== undefined) await promising(init)();
+  }
+
+  /** Marks the guest started, binds its memory, and finds the export to run. */
+  #begin(instance: GuestInstance, name: string): () => unknown {
+    if (this.#started) throw new Error('a WASI instance is started once');
+    this.#started = true;
+    // Under JSPI the engine's own function is needed: only a wasm export can be made promising.
+    const start = this.#ctx.jspi ? rawExport(instance, name) : exportedFunction(instance, name);
+    if (start === undefined) throw new LinkError(`missing export: "${name}" (not a WASI command)`);
+    this.bind(instance);
+    return start;
   }
 }
 
