@@ -241,14 +241,23 @@ export function readExternType(r: Reader): ExternType {
   }
 }
 
+/** Sorts an outer alias may name (Binary.md, "Alias Definitions"). */
+const OUTER_ALIAS_SORTS: ReadonlySet<Sort> = new Set<Sort>(['core module', 'core type', 'type', 'component']);
+
 export function readAlias(r: Reader): Alias {
+  const sortAt = r.pos;
   const sort = readSort(r, 'component outer alias kind');
   const at = r.pos;
   const b = r.u8();
   switch (b) {
     case 0x00: return { sort, target: { kind: 'export', instance: r.u32(), name: r.name() } };
     case 0x01: return { sort, target: { kind: 'core-export', instance: r.u32(), name: r.name() } };
-    case 0x02: return { sort, target: { kind: 'outer', count: r.u32(), index: r.u32() } };
+    case 0x02:
+      if (!OUTER_ALIAS_SORTS.has(sort)) {
+        const code = r.bytes[sortAt] === 0 ? r.bytes[sortAt + 1] : r.bytes[sortAt];
+        badByte(r, code, 'component outer alias kind', sortAt);
+      }
+      return { sort, target: { kind: 'outer', count: r.u32(), index: r.u32() } };
     default: return badByte(r, b, 'alias', at);
   }
 }

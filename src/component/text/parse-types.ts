@@ -280,7 +280,7 @@ export class TypeParser {
   }
 
   /** Module declarators up to the closing paren (not consumed). */
-  private moduleTypeBody(_scope: Scope): CoreType {
+  private moduleTypeBody(scope: Scope): CoreType {
     const c = this.c;
     const decls: CoreModuleDecl[] = [];
     const types = new Map<string, number>();
@@ -354,8 +354,29 @@ export class TypeParser {
         typeCount++;
       } else if (head === 'alias') {
         c.keyword('outer');
-        const count = c.atNat() ? c.u32() : this.outerCount(c);
-        const index = c.u32();
+        // The module type is a scope of its own: count 1 is the enclosing component or type.
+        const ctAt = c.pos;
+        const outerId = c.id();
+        let count = 1;
+        let target: Scope | undefined = scope;
+        if (outerId === undefined) {
+          count = c.u32();
+          for (let k = 1; k < count && target; k++) target = target.parent;
+        } else {
+          while (target && target.id !== outerId) {
+            target = target.parent;
+            count++;
+          }
+        }
+        if (!target) return c.fail(ctAt, 'invalid outer alias count');
+        const idxAt = c.pos;
+        const idxId = c.id();
+        let index = idxId === undefined ? c.u32() : 0;
+        if (idxId !== undefined) {
+          const found = count === 0 ? undefined : target.lookup('core type', idxId);
+          if (found === undefined) return c.fail(idxAt, `unknown core type $${idxId}`);
+          index = found;
+        }
         c.lparen();
         c.keyword('type');
         const id = c.id();
@@ -367,11 +388,6 @@ export class TypeParser {
       c.rparen();
     }
     return { kind: 'module', decls };
-  }
-
-  private outerCount(c: Cursor): number {
-    c.id();
-    return 1;
   }
 
   /** `(func ...)` (or `(sub ...)`, `(rec ...)`) as a one-type rec group. */

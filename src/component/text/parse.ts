@@ -36,6 +36,8 @@ export function parseComponent(text: string | Uint8Array): Component {
 
 const CORE_SORTS: ReadonlySet<string> = new Set(Object.keys(CORE_SORT_CODE));
 const SORTS: ReadonlySet<string> = new Set(Object.keys(SORT_CODE));
+/** Sorts core instances export; other sorts (core module too) come from component instances. */
+const CORE_INSTANCE_SORTS: ReadonlySet<Sort> = new Set<Sort>(['core func', 'core table', 'core memory', 'core global', 'core tag']);
 
 export class ComponentParser {
   readonly c: Cursor;
@@ -87,7 +89,7 @@ export class ComponentParser {
   /** The inside of a `(sort ...)` reference after its sort keywords: an index or an export path. */
   private refBody(scope: Scope, sort: Sort): number {
     const c = this.c;
-    if (c.kind[c.pos + 1] === T_STRING && c.atIndex()) return this.exportPath(scope, sort, sort.startsWith('core '));
+    if (c.kind[c.pos + 1] === T_STRING && c.atIndex()) return this.exportPath(scope, sort, CORE_INSTANCE_SORTS.has(sort));
     return this.index(scope, sort);
   }
 
@@ -254,6 +256,8 @@ export class ComponentParser {
       else if (c.eatParen('external-id')) attributes.push({ kind: 'external-id', id: c.name() });
       else break;
       c.rparen();
+      const kind = attributes[attributes.length - 1].kind;
+      if (attributes.filter((a) => a.kind === kind).length > 1) c.fail(c.pos - 1, `duplicate '${kind}' option in name`);
     }
     return { name, form: attributes.length > 0 ? 2 : 0, attributes };
   }
@@ -263,8 +267,15 @@ export class ComponentParser {
     const c = this.c;
     const out: ExternName[] = [];
     while (c.atParen('export') && c.kind[c.pos + 2] === T_STRING) {
+      const save = c.pos;
       c.pos += 2;
-      out.push(this.externName());
+      const name = this.externName();
+      // `(export "x" (func $f))` is an instance's export, not an inline export.
+      if (!c.at(T_RPAREN)) {
+        c.pos = save;
+        break;
+      }
+      out.push(name);
       c.rparen();
     }
     return out;
@@ -382,7 +393,11 @@ export class ComponentParser {
       case 'instance': {
         const id = c.id();
         if (c.eatParen('instantiate')) {
-          const module = this.index(scope, 'core module');
+          let module: number;
+          if (c.eatParen('module')) {
+            module = this.refBody(scope, 'core module');
+            c.rparen();
+          } else module = this.index(scope, 'core module');
           const args: { name: string; instance: number }[] = [];
           while (c.eatParen('with')) {
             const name = c.name();
@@ -482,7 +497,7 @@ export class ComponentParser {
       scope.push('import', { name, type: { kind: 'instance', type } });
       index = this.bind(scope, 'instance', id, at);
     } else if (c.eatParen('instantiate')) {
-      const component = this.index(scope, 'component');
+      const component = this.coreRef(scope, 'component');
       const args: { name: string; sort: Sort; index: number }[] = [];
       while (c.eatParen('with')) {
         const name = c.name();
@@ -631,9 +646,9 @@ export class ComponentParser {
       case 'none': break;
       case 'lift': k.func = this.coreRef(scope, 'core func'); k.options = this.opts(scope); break;
       case 'lower': k.func = this.coreRef(scope, 'func'); k.options = this.opts(scope); break;
-      case 'type': k.type = this.index(scope, 'type'); break;
-      case 'type_opts': k.type = this.index(scope, 'type'); k.options = this.opts(scope); break;
-      case 'type_async': k.type = this.index(scope, 'type'); k.async = flag('async'); break;
+      case 'type': k.type = this.typeRef(scope); break;
+      case 'type_opts': k.type = this.typeRef(scope); k.options = this.opts(scope); break;
+      case 'type_async': k.type = this.typeRef(scope); k.async = flag('async'); break;
       case 'opts': k.options = this.opts(scope); break;
       case 'async': k.async = flag('async'); break;
       case 'cancel': k.cancellable = flag('cancellable'); break;
@@ -681,6 +696,11 @@ export class ComponentParser {
     }
     scope.push('canon', k as Canon);
     return this.bind(scope, sort, bindId, bindAt);
+  }
+
+  /** A type index, bare or as `(type idx)`. */
+  private typeRef(scope: Scope): number {
+    return this.c.at(T_LPAREN) ? this.coreRef(scope, 'type') : this.index(scope, 'type');
   }
 
   /** The type of a lifted function: `(type idx)` or an inline func type (possibly empty). */
