@@ -184,6 +184,12 @@ export class Reader {
     return view;
   }
 
+  /** Steps over `n` raw bytes (fixed-width immediates a consumer does not need). */
+  skip(n: number): void {
+    if (n > this.end - this.pos) this.unexpectedEnd();
+    this.pos += n;
+  }
+
   /** A vector length; it cannot exceed the bytes left, since no item is empty. */
   count(): number {
     const at = this.pos;

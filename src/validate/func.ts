@@ -6,19 +6,21 @@
 import type { Catch, Locals, MemArg } from '../core/ast.ts';
 import { type DecodeTables, type ImmTarget, MEMARG_HAS_MEMORY, readImmediates, readMemArg, readOpcode } from '../binary/decode-instr.ts';
 import { readBlockType } from '../binary/decode-types.ts';
-import { EMPTY_BLOCK } from '../binary/types-codes.ts';
+import { BY_CODE, EMPTY_BLOCK } from '../binary/types-codes.ts';
 import type { Reader } from '../binary/reader.ts';
 import { DecodeError, ValidationError } from '../core/errors.ts';
 import type { BlockType, HeapType, ValType } from '../core/types.ts';
 import { canonType, type CanonType, KIND_ARRAY, KIND_FUNC, KIND_STRUCT } from './canonical.ts';
 import type { ModuleContext } from './context.ts';
 import * as H from './ops.ts';
-import { S_BLOCK, S_FIRST_INDEX, S_LAST_INDEX, S_LOOP, type StreamEntry, VALIDATOR_OPS, type ValidatorOp } from './ops.ts';
+import { S_BLOCK, S_FIRST_INDEX, S_LAST_INDEX, S_LOOP, type StreamEntry, type StreamTable, VALIDATOR_OPS, type ValidatorOp } from './ops.ts';
 import { isHeapSubtype, isSubtype, topHeap } from './subtype.ts';
 import {
-  ANY, ARRAY, BOT, CONCRETE, EQ, EXN, EXTERN, FUNC, HEAP_BOT, heapOf, I31, I32, I64, isDefaultable,
-  isNullable, isNumOrVec, isRef, refCode, unpacked,
+  ANY, ARRAY, BOT, CONCRETE, EQ, EXN, EXTERN, F32, F64, FUNC, HEAP_BOT, heapCode, heapOf, I31, I32, I64,
+  isDefaultable, isNullable, isNumOrVec, isRef, refCode, unpacked, valCode,
 } from './type-codes.ts';
+
+const EMPTY = new Int32Array(0);
 
 // Frame kinds.
 const K_FUNC = 0;
@@ -31,10 +33,21 @@ const K_CATCH = 6;
 const K_CATCH_ALL = 7;
 const K_TRY_TABLE = 8;
 
+/**
+ * Block types of one byte, by that byte: empty, a numeric or vector type, or a nullable
+ * abstract reference (funcref, ...). Any other block type is read by readBlockType.
+ */
+const SHORT_BLOCK_TYPES: readonly (Int32Array | undefined)[] = Array.from({ length: 256 }, (_, b) => {
+  if (b === EMPTY_BLOCK) return EMPTY;
+  const num = BY_CODE.valtype[b];
+  if (num !== undefined) return Int32Array.of(valCode(num, () => 0));
+  const heap = BY_CODE.heap[b];
+  return heap === undefined ? undefined : Int32Array.of(refCode(heapCode(heap, () => 0), true));
+});
+
 /** Implementation limit shared with V8 and wasm-tools: locals per function. */
 export const MAX_LOCALS = 50_000;
 
-const EMPTY = new Int32Array(0);
 const EXNREF = refCode(EXN, true);
 const REF_EXN = refCode(EXN, false);
 const FUNCREF = refCode(FUNC, true);
@@ -366,11 +379,12 @@ export class FuncValidator {
    * `enabled` is set when the bytes were decoded with other features than the validator's.
    */
   stream(
-    r: Reader, table: readonly (StreamEntry | undefined)[], tables: DecodeTables, scratch: ImmTarget,
+    r: Reader, table: StreamTable, tables: DecodeTables, scratch: ImmTarget,
     hasDataCount: boolean, enabled: Uint8Array | undefined,
   ): void {
     const bytes = r.bytes;
     const end = r.end;
+    const single = table.single;
     const memarg = scratch.memarg as MemArg;
     // The position lives here; the Reader catches up whenever one of its primitives (or the
     // general path) reads, so a malformed or truncated immediate fails as the decoder fails.
@@ -378,9 +392,28 @@ export class FuncValidator {
     while (this.#depth !== 0) {
       const at = pos;
       this.at = at;
-      const s = at < end ? table[bytes[at]] : undefined;
-      if (s !== undefined) {
+      let s: StreamEntry | undefined;
+      if (at < end) {
+        const b = bytes[at];
+        s = single[b];
         pos = at + 1;
+        if (s === undefined) {
+          // A prefix and a code of one or two bytes; longer (or truncated) codes, and
+          // illegal opcodes, are left to readOpcode on the general path.
+          const codes = table.prefixed[b];
+          if (codes !== undefined && pos + 1 < end) {
+            const c = bytes[pos];
+            if (c < 0x80) {
+              s = codes[c];
+              pos++;
+            } else if (bytes[pos + 1] < 0x80) {
+              s = codes[(c & 0x7f) | (bytes[pos + 1] << 7)];
+              pos += 2;
+            }
+          }
+        }
+      }
+      if (s !== undefined) {
         const kind = s.kind;
         // Instructions with one u32 index: one byte is the common case, the Reader does the rest.
         let x = 0;
@@ -395,7 +428,6 @@ export class FuncValidator {
         }
         // Literal cases (the S_* numbers of ops.ts): V8 compiles only those to a jump table.
         switch (kind) {
-          case 1: this.#sig(s.op.params, s.op.results); continue; // S_SIG
           case 2: this.#localGet(x); continue; // S_LOCAL_GET
           case 3: this.#localSet(x); continue; // S_LOCAL_SET
           case 4: this.#localTee(x); continue; // S_LOCAL_TEE
@@ -424,17 +456,30 @@ export class FuncValidator {
               readMemArg(r, memarg);
               pos = r.pos;
             }
-            const v = s.op;
-            const addr = this.#memarg(v, memarg);
-            if (addr === I32) this.#sig(v.params, v.results);
-            else this.#sig(v.params64, v.results64);
+            if (this.#memarg(s.op, memarg) !== I32) {
+              this.#sig(s.op.params64, s.op.results64);
+              continue;
+            }
+          }
+          // falls through: on a 32-bit memory, the signature as written
+          case 1: { // S_SIG
+            // The common case of #sig inline: one or two operands of exactly the types needed.
+            const base = this.#sp - s.np;
+            const vals = this.#vals;
+            if (s.np !== 0 && base >= this.#height[this.#depth - 1] && vals[base] === s.p0 && (s.np === 1 || vals[base + 1] === s.p1)) {
+              if (s.nr === 1) vals[base] = s.r0;
+              this.#sp = base + s.nr;
+            } else {
+              this.#sig(s.op.params, s.op.results);
+            }
             continue;
           }
           case 12: case 13: case 14: { // S_BLOCK, S_LOOP, S_IF
             const k = kind === S_BLOCK ? K_BLOCK : kind === S_LOOP ? K_LOOP : K_IF;
-            if (pos < end && bytes[pos] === EMPTY_BLOCK) {
+            const t = pos < end ? SHORT_BLOCK_TYPES[bytes[pos]] : undefined;
+            if (t !== undefined) {
               pos++;
-              this.#openBlockOf(k, EMPTY);
+              this.#openBlockOf(k, t);
             } else {
               r.pos = pos;
               this.#openBlock(k, readBlockType(r));
@@ -442,9 +487,50 @@ export class FuncValidator {
             }
             continue;
           }
-          case 15: this.#end(); continue; // S_END
+          case 15: { // S_END
+            // The common case of #end inline: the frame's result (or none) is on the stack
+            // with exactly its type, and no local was set inside the frame. #end would pop and
+            // push back the same values.
+            const d = this.#depth - 1;
+            const results = this.#results[d];
+            const n = results.length;
+            const base = this.#height[d];
+            if (
+              this.#sp === base + n && (n === 0 || (n === 1 && this.#vals[base] === results[0]))
+              && this.#initSp === this.#initHeight[d] && (this.#kind[d] !== K_IF || (n === 0 && this.#params[d].length === 0))
+            ) {
+              this.#depth = d;
+            } else {
+              this.#end();
+            }
+            continue;
+          }
           case 16: this.#pop(); continue; // S_DROP
           case 17: this.#select(undefined); continue; // S_SELECT
+          case 18: this.#setUnreachable(); continue; // S_UNREACHABLE
+          case 19: this.#return(); continue; // S_RETURN
+          case 20: this.#else(); continue; // S_ELSE
+          case 21: // S_I64_CONST
+            if (pos < end && bytes[pos] < 0x80) pos++;
+            else {
+              r.pos = pos;
+              r.s64();
+              pos = r.pos;
+            }
+            this.#push(I64);
+            continue;
+          case 22: // S_F32_CONST
+            r.pos = pos;
+            r.skip(4);
+            pos = r.pos;
+            this.#push(F32);
+            continue;
+          case 23: // S_F64_CONST
+            r.pos = pos;
+            r.skip(8);
+            pos = r.pos;
+            this.#push(F64);
+            continue;
         }
       }
       r.pos = at;
@@ -475,23 +561,12 @@ export class FuncValidator {
       case H.H_BLOCK: this.#openBlock(K_BLOCK, i.blockType as BlockType); break;
       case H.H_LOOP: this.#openBlock(K_LOOP, i.blockType as BlockType); break;
       case H.H_IF: this.#openBlock(K_IF, i.blockType as BlockType); break;
-      case H.H_ELSE: {
-        const d = this.#depth - 1;
-        if (this.#kind[d] !== K_IF) this.fail('else without if');
-        this.#endFrameBody();
-        this.#kind[d] = K_ELSE;
-        this.#unreachable[d] = 0;
-        this.#pushVals(this.#params[d]);
-        break;
-      }
+      case H.H_ELSE: this.#else(); break;
       case H.H_END: this.#end(); break;
       case H.H_BR: this.#br(i.label as number); break;
       case H.H_BR_IF: this.#brIf(i.label as number); break;
       case H.H_BR_TABLE: this.#brTable(i.labels as number[], i.default as number); break;
-      case H.H_RETURN:
-        this.#popVals(this.#results[0]);
-        this.#setUnreachable();
-        break;
+      case H.H_RETURN: this.#return(); break;
       case H.H_CALL: this.#call(this.#func(i.func as number)); break;
       case H.H_RETURN_CALL: this.#returnCall(this.#func(i.func as number)); break;
       case H.H_CALL_INDIRECT: this.#call(this.#callIndirect(i.type as number, i.table as number)); break;
@@ -874,6 +949,20 @@ export class FuncValidator {
     this.#popExpect(I32);
     this.#popVals(types);
     this.#pushVals(types);
+  }
+
+  #else(): void {
+    const d = this.#depth - 1;
+    if (this.#kind[d] !== K_IF) this.fail('else without if');
+    this.#endFrameBody();
+    this.#kind[d] = K_ELSE;
+    this.#unreachable[d] = 0;
+    this.#pushVals(this.#params[d]);
+  }
+
+  #return(): void {
+    this.#popVals(this.#results[0]);
+    this.#setUnreachable();
   }
 
   #end(): void {

@@ -240,20 +240,37 @@ export const S_END = 15;
 export const S_DROP = 16;
 /** select without types. */
 export const S_SELECT = 17;
+export const S_UNREACHABLE = 18;
+export const S_RETURN = 19;
+export const S_ELSE = 20;
+/** Constants other than i32: i64's LEB128 and the floats' fixed bytes, read but not kept. */
+export const S_I64_CONST = 21;
+export const S_F32_CONST = 22;
+export const S_F64_CONST = 23;
 
 const STREAM_KINDS: Readonly<Record<string, number>> = {
   'local.get': S_LOCAL_GET, 'local.set': S_LOCAL_SET, 'local.tee': S_LOCAL_TEE,
   'global.get': S_GLOBAL_GET, 'global.set': S_GLOBAL_SET, 'i32.const': S_I32_CONST, call: S_CALL,
   br: S_BR, br_if: S_BR_IF, block: S_BLOCK, loop: S_LOOP, if: S_IF, end: S_END, drop: S_DROP,
-  select: S_SELECT,
+  select: S_SELECT, unreachable: S_UNREACHABLE, return: S_RETURN, else: S_ELSE, 'i64.const': S_I64_CONST,
+  'f32.const': S_F32_CONST, 'f64.const': S_F64_CONST,
 };
 
-/** One single-byte opcode for the streaming validator: how to decode it, what to check. */
+/** One opcode for the streaming validator: how to decode it, what to check. */
 export interface StreamEntry {
   readonly decode: DecodeEntry;
   readonly op: ValidatorOp;
   /** One of the S_* numbers. */
   readonly kind: number;
+  /**
+   * A small signature (32-bit memory for memory accesses): one or two parameters and at most
+   * one result, spelled out so that the common case needs no loop. `np` is 0 otherwise.
+   */
+  readonly np: number;
+  readonly p0: number;
+  readonly p1: number;
+  readonly nr: number;
+  readonly r0: number;
 }
 
 function streamKind(e: DecodeEntry, op: ValidatorOp): number {
@@ -265,14 +282,21 @@ function streamKind(e: DecodeEntry, op: ValidatorOp): number {
   return S_GENERAL;
 }
 
-const streamCache = new WeakMap<FeatureSet, WeakMap<FeatureSet, readonly (StreamEntry | undefined)[]>>();
+/** The streaming validator's view of the decode tables (see DecodeTables). */
+export interface StreamTable {
+  readonly single: readonly (StreamEntry | undefined)[];
+  /** Indexed by prefix byte, then by the code that follows it. */
+  readonly prefixed: readonly (readonly (StreamEntry | undefined)[] | undefined)[];
+}
+
+const streamCache = new WeakMap<FeatureSet, WeakMap<FeatureSet, StreamTable>>();
 
 /**
- * Per single-byte code, for bytes decoded with `decoding` and validated with `validating`:
- * undefined for prefixes and illegal codes (the general path reads and reports them). An
- * opcode the validating features lack always takes the general path, which names the feature.
+ * The stream table for bytes decoded with `decoding` and validated with `validating`:
+ * undefined for illegal codes (the general path reads and reports them). An opcode the
+ * validating features lack always takes the general path, which names the feature.
  */
-export function streamTable(decoding: FeatureSet, validating: FeatureSet): readonly (StreamEntry | undefined)[] {
+export function streamTable(decoding: FeatureSet, validating: FeatureSet): StreamTable {
   let byValidating = streamCache.get(decoding);
   if (!byValidating) {
     byValidating = new WeakMap();
@@ -280,11 +304,18 @@ export function streamTable(decoding: FeatureSet, validating: FeatureSet): reado
   }
   let table = byValidating.get(validating);
   if (!table) {
-    table = decodeTables(decoding).single.map((e) => {
+    const entry = (e: DecodeEntry | undefined): StreamEntry | undefined => {
       if (!e) return undefined;
       const op = VALIDATOR_OPS[e.row];
-      return { decode: e, op, kind: validating.has(op.def.feature) ? streamKind(e, op) : S_GENERAL };
-    });
+      const small = op.params.length >= 1 && op.params.length <= 2 && op.results.length <= 1;
+      return {
+        decode: e, op, kind: validating.has(op.def.feature) ? streamKind(e, op) : S_GENERAL,
+        np: small ? op.params.length : 0, p0: op.params[0] ?? 0, p1: op.params[1] ?? 0,
+        nr: op.results.length, r0: op.results[0] ?? 0,
+      };
+    };
+    const tables = decodeTables(decoding);
+    table = { single: tables.single.map(entry), prefixed: tables.prefixed.map((codes) => codes?.map(entry)) };
     byValidating.set(validating, table);
   }
   return table;
