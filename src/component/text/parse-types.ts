@@ -254,7 +254,8 @@ export class TypeParser {
   /** `(type idx)` if next, else the inline form that `inline` parses and defines. */
   typeUseOr(scope: Scope, sort: 'type' | 'core type', inline: () => number): number {
     const c = this.c;
-    if (c.atParen('type')) {
+    // `(type idx)`, not a declarator `(type $t (record ...))` of an inline instance type.
+    if (c.atParen('type') && c.kind[c.pos + 3] === T_RPAREN) {
       c.pos += 2;
       const index = this.p.index(scope, sort);
       c.rparen();

@@ -281,11 +281,12 @@ export class ComponentParser {
     return out;
   }
 
+  /**
+   * Inline exports are appended at the end of the component, as wasm-tools expands them, so
+   * the indices they add come after every explicit definition's.
+   */
   private exportAll(scope: Scope, names: readonly ExternName[], sort: Sort, index: number): void {
-    for (const name of names) {
-      scope.push('export', { name, sort, index });
-      scope.define(sort, undefined);
-    }
+    for (const name of names) scope.deferred.push({ name, sort, index });
   }
 
   /** One component field at `(`. */
@@ -361,6 +362,10 @@ export class ComponentParser {
     scope.id = id;
     while (c.at(T_LPAREN)) this.field(scope);
     c.rparen();
+    for (const e of scope.deferred) {
+      scope.push('export', e);
+      scope.define(e.sort, undefined);
+    }
     this.depth--;
     const component: Component = { sections: scope.sections };
     if (id !== undefined) component.id = id;

@@ -2,7 +2,7 @@
 // read in one pass: every definition precedes its uses, so identifiers are bound as
 // definitions are appended. A reference a scope cannot resolve is looked up in the
 // enclosing scopes and becomes an implicit outer alias, as in wasm-tools.
-import type { Alias, ComponentDecl, Section, Sort } from '../ast.ts';
+import type { Alias, ComponentDecl, Export, Section, Sort } from '../ast.ts';
 
 export type ScopeKind = 'component' | 'component-type' | 'instance-type' | 'module-type';
 
@@ -23,6 +23,8 @@ export class Scope {
   /** A component's sections, or a component/instance type's declarators. */
   readonly sections: Section[] = [];
   readonly decls: ComponentDecl[] = [];
+  /** Inline `(export "x")`s, appended when the component closes. */
+  readonly deferred: Export[] = [];
 
   constructor(kind: ScopeKind, parent?: Scope) {
     this.kind = kind;
