@@ -16,6 +16,7 @@ import type { Cell, Results } from './report.ts';
 import type { Subject, Suite } from './task.ts';
 import { tesseraDecodeTasks } from './tessera.ts';
 import { TEXT_DEFAULT_SUBJECTS, textSuites } from './text.ts';
+import { wasiBench } from './wasi.ts';
 
 interface SuiteOptions {
   readonly only?: readonly string[];
@@ -43,6 +44,14 @@ const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<Suite |
       name: b.name, bytes: b.bytes, about: `${b.pkg}@${b.version}: ${b.about}`,
     })));
   },
+};
+
+/**
+ * Suites that time whole runs rather than throughput over subjects print their own tables:
+ * WASI (a syscall-heavy guest and start-up against node:wasi and browser_wasi_shim).
+ */
+const STANDALONE: Readonly<Record<string, (quick: boolean) => Promise<void>>> = {
+  wasi: (quick) => wasiBench(quick),
 };
 
 function list(value: string | undefined): string[] | undefined {
@@ -84,9 +93,10 @@ async function main(): Promise<void> {
     },
   });
   const options = values.quick ? QUICK : FULL;
-  const names = list(values.suite) ?? Object.keys(SUITES);
-  const unknown = names.filter((n) => !(n in SUITES));
-  if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
+  const known = [...Object.keys(SUITES), ...Object.keys(STANDALONE)];
+  const names = list(values.suite) ?? known;
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')} (known: ${known.join(', ')})`);
   const taskFilter = list(values.tasks);
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -95,6 +105,11 @@ async function main(): Promise<void> {
     `(warm-up ${options.warmupMs} ms, budget ${options.budgetMs} ms and ${options.minRuns}+ runs, ` +
     `cap ${options.capMs} ms)`);
   for (const name of names) {
+    if (name in STANDALONE) {
+      console.log('');
+      await STANDALONE[name](values.quick === true);
+      continue;
+    }
     for (let suite of [await SUITES[name]({ only: list(values.only) })].flat()) {
       if (taskFilter !== undefined) {
         suite = { ...suite, tasks: suite.tasks.filter((t) => taskFilter.some((f) => t.name.includes(f))) };
