@@ -62,8 +62,17 @@ export class DecodedFunc implements Func {
     return this.#bytes;
   }
 
-  /** A reader at the start of the original body (its locals), for streaming consumers. */
-  bodyReader(): Reader {
+  /**
+   * A reader at the start of the original body (its locals), for streaming consumers. A
+   * consumer reading many bodies may pass the reader it used for the previous one: if it
+   * reads the same bytes with the same features, it is moved here instead of allocating.
+   */
+  bodyReader(reuse?: Reader): Reader {
+    if (reuse && reuse.bytes === this.#bytes && reuse.features === this.#features) {
+      reuse.pos = this.#bodyStart;
+      reuse.end = this.#bytes.length;
+      return reuse;
+    }
     return new Reader(this.#bytes, this.#bodyStart, this.#bytes.length, this.#features);
   }
 

@@ -143,11 +143,17 @@ export class Reader {
 
   /** LEB128 u64: a number when it is a safe integer, a bigint otherwise. */
   u64(): U64 {
-    const pos = this.pos;
-    if (pos < this.end && this.bytes[pos] < 0x80) {
-      this.pos = pos + 1;
-      return this.bytes[pos];
+    // Up to 7 bytes (49 bits) are exact as a number; longer encodings take the bigint loop.
+    const start = this.pos;
+    let small = 0;
+    let mul = 1;
+    for (let i = 0; i < 7; i++) {
+      const b = this.u8();
+      small += (b & 0x7f) * mul;
+      if (b < 0x80) return small;
+      mul *= 128;
     }
+    this.pos = start;
     let result = 0n;
     for (let i = 0; i < 9; i++) {
       const b = this.u8();

@@ -13,7 +13,7 @@ import type { BlockType, HeapType, ValType } from '../core/types.ts';
 import { canonType, type CanonType, KIND_ARRAY, KIND_FUNC, KIND_STRUCT } from './canonical.ts';
 import type { ModuleContext } from './context.ts';
 import * as H from './ops.ts';
-import { S_BLOCK, S_FIRST_INDEX, S_LAST_INDEX, S_LOOP, type StreamEntry, type StreamTable, VALIDATOR_OPS, type ValidatorOp } from './ops.ts';
+import { S_BLOCK, S_FIRST_INDEX, S_LAST_INDEX, S_LOCAL_SET, S_LOOP, type StreamEntry, type StreamTable, VALIDATOR_OPS, type ValidatorOp } from './ops.ts';
 import { isHeapSubtype, isSubtype, topHeap } from './subtype.ts';
 import {
   ANY, ARRAY, BOT, CONCRETE, EQ, EXN, EXTERN, F32, F64, FUNC, HEAP_BOT, heapCode, heapOf, I31, I32, I64,
@@ -270,6 +270,12 @@ export class FuncValidator {
     this.#unreachable[d] = 1;
   }
 
+  /** How many values a branch to label `l` (which exists) carries. */
+  #labelArity(l: number): number {
+    const d = this.#depth - 1 - l;
+    return this.#kind[d] === K_LOOP ? this.#params[d].length : this.#results[d].length;
+  }
+
   /** The types a branch to label `l` carries: a loop's parameters, otherwise results. */
   #labelTypes(l: number): Int32Array {
     if (l >= this.#depth) this.fail(`unknown label ${l}`);
@@ -429,13 +435,39 @@ export class FuncValidator {
         // Literal cases (the S_* numbers of ops.ts): V8 compiles only those to a jump table.
         switch (kind) {
           case 2: this.#localGet(x); continue; // S_LOCAL_GET
-          case 3: this.#localSet(x); continue; // S_LOCAL_SET
-          case 4: this.#localTee(x); continue; // S_LOCAL_TEE
+          case 3: case 4: { // S_LOCAL_SET, S_LOCAL_TEE
+            // The common case inline: a local already set (or defaultable), and a value of
+            // exactly its type on top. Then local.set pops it, and local.tee changes nothing.
+            const top = this.#sp - 1;
+            if (
+              x < this.#nLocals && this.#set[x] !== 0 && top >= this.#height[this.#depth - 1]
+              && this.#vals[top] === this.#locals[x]
+            ) {
+              if (kind === S_LOCAL_SET) this.#sp = top;
+            } else if (kind === S_LOCAL_SET) {
+              this.#localSet(x);
+            } else {
+              this.#localTee(x);
+            }
+            continue;
+          }
           case 5: this.#globalGet(x); continue; // S_GLOBAL_GET
           case 6: this.#globalSet(x); continue; // S_GLOBAL_SET
           case 7: this.#call(this.#func(x)); continue; // S_CALL
           case 8: this.#br(x); continue; // S_BR
-          case 9: this.#brIf(x); continue; // S_BR_IF
+          case 9: { // S_BR_IF
+            // The common case inline: a label that takes no values, and an i32 condition.
+            const top = this.#sp - 1;
+            if (
+              x < this.#depth && this.#labelArity(x) === 0 && top >= this.#height[this.#depth - 1]
+              && this.#vals[top] === I32
+            ) {
+              this.#sp = top;
+            } else {
+              this.#brIf(x);
+            }
+            continue;
+          }
           case 10: // S_I32_CONST: the value does not matter, only that it decodes.
             if (pos < end && bytes[pos] < 0x80) pos++;
             else {
@@ -445,12 +477,21 @@ export class FuncValidator {
             }
             this.#push(I32);
             continue;
-          case 11: { // S_MEMARG: flags without a memory index and an offset, one byte each.
-            if (pos + 1 < end && bytes[pos] < MEMARG_HAS_MEMORY && bytes[pos + 1] < 0x80) {
-              memarg.align = bytes[pos];
-              memarg.offset = bytes[pos + 1];
+          case 11: { // S_MEMARG
+            const flags = pos < end ? bytes[pos] : 0x80;
+            if (flags < MEMARG_HAS_MEMORY) {
+              // Flags of one byte without a memory index: as readMemArg reads them.
+              memarg.align = flags;
               memarg.memory = 0;
-              pos += 2;
+              const offset = pos + 1 < end ? bytes[pos + 1] : 0x80;
+              if (offset < 0x80) {
+                memarg.offset = offset;
+                pos += 2;
+              } else {
+                r.pos = pos + 1;
+                memarg.offset = r.u64();
+                pos = r.pos;
+              }
             } else {
               r.pos = pos;
               readMemArg(r, memarg);

@@ -5,7 +5,8 @@
 import type { Expr, Func, Instr, Module, SectionName } from '../core/ast.ts';
 import { SECTION_ID } from '../core/ast.ts';
 import { decodeModule } from '../binary/decode.ts';
-import { decodeTables, immScratch, readLocals } from '../binary/decode-instr.ts';
+import { type DecodeTables, decodeTables, immScratch, readLocals } from '../binary/decode-instr.ts';
+import type { Reader } from '../binary/reader.ts';
 import { DecodedFunc } from '../binary/func-body.ts';
 import { ValidationError } from '../core/errors.ts';
 import { ALL_FEATURES, type FeatureSet } from '../core/features.ts';
@@ -14,7 +15,7 @@ import { canonType, KIND_FUNC } from './canonical.ts';
 import type { ModuleContext } from './context.ts';
 import { checkFeatures } from './features.ts';
 import { FuncValidator } from './func.ts';
-import { streamTable, VALIDATOR_OPS, type ValidatorOp, validatorOp } from './ops.ts';
+import { type StreamTable, streamTable, VALIDATOR_OPS, type ValidatorOp, validatorOp } from './ops.ts';
 import { isSubtype } from './subtype.ts';
 import { TypeContext } from './type-context.ts';
 import { I32, I64, isDefaultable } from './type-codes.ts';
@@ -65,6 +66,11 @@ class ModuleValidator {
   readonly enabled: Uint8Array;
   /** Every instruction's immediates pass through this one object. */
   readonly scratch = immScratch();
+
+  // The reader of the last body streamed, reused for the next, and the tables for its features.
+  #reader: Reader | undefined = undefined;
+  #streamTable: StreamTable | undefined = undefined;
+  #decodeTables: DecodeTables | undefined = undefined;
 
   constructor(m: Module, features: FeatureSet) {
     this.m = m;
@@ -298,12 +304,18 @@ class ModuleValidator {
   /** Validates a body from its bytes: read an operator, check it, read the next. */
   #streamFunc(f: DecodedFunc, typeId: number): void {
     const v = this.v;
-    const r = f.bodyReader();
+    const r = f.bodyReader(this.#reader);
     v.at = f.offset;
     v.beginFunc(typeId, readLocals(r), f.offset);
+    if (r !== this.#reader) {
+      // The first body, or one from other bytes: look up the tables for its features once.
+      this.#reader = r;
+      this.#streamTable = streamTable(r.features, this.features);
+      this.#decodeTables = decodeTables(r.features);
+    }
     // Bytes decoded for these features need no feature check: the opcode tables had none else.
     const enabled = r.features === this.features ? undefined : this.enabled;
-    v.stream(r, streamTable(r.features, this.features), decodeTables(r.features), this.scratch, f.hasDataCount, enabled);
+    v.stream(r, this.#streamTable as StreamTable, this.#decodeTables as DecodeTables, this.scratch, f.hasDataCount, enabled);
     if (r.pos !== f.end) r.fail('section size mismatch');
   }
 }
