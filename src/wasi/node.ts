@@ -2,7 +2,7 @@
 // The only WASI file besides vfs/node-fs.ts that touches `node:*` or `process`
 // (DESIGN.md, "Platform code is fenced").
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Clocks } from './p1/context.ts';
 import type { SocketConnection, SocketListener } from './p1/descriptors.ts';
@@ -119,7 +119,7 @@ export function stdinIsFile(): boolean {
 }
 
 /** An accepted TCP connection: reads through `readableInput`, writes buffered by Node. */
-function tcpConnection(sock: net.Socket): SocketConnection {
+function tcpConnection(sock: Socket): SocketConnection {
   const input = readableInput(() => sock);
   let readShut = false;
   return {
@@ -144,7 +144,7 @@ function tcpConnection(sock: net.Socket): SocketConnection {
 
 /** A listening TCP socket the host preopens for a guest, and the address it is bound to. */
 export interface TcpListener extends SocketListener {
-  readonly address: net.AddressInfo;
+  readonly address: AddressInfo;
 }
 
 /**
@@ -156,8 +156,10 @@ export async function tcpListen(spec: string): Promise<TcpListener> {
   if (m === null) throw Object.assign(new Error(`expected HOST:PORT, got ${spec}`), { code: 'EINVAL' });
   const host = m[1] ?? m[2];
   const port = Number(m[3]);
-  const pending: net.Socket[] = [];
+  const pending: Socket[] = [];
   const waiters = new Set<() => void>();
+  // Loaded on use: most runs open no socket, and start-up time matters.
+  const net = await import('node:net');
   const server = net.createServer({ pauseOnConnect: true }, (sock) => {
     pending.push(sock);
     for (const w of waiters) w();
@@ -168,7 +170,7 @@ export async function tcpListen(spec: string): Promise<TcpListener> {
   });
   return {
     kind: 'listener',
-    address: server.address() as net.AddressInfo,
+    address: server.address() as AddressInfo,
     accept() {
       const sock = pending.shift();
       if (sock === undefined) return undefined;
