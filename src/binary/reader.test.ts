@@ -49,6 +49,45 @@ test('u64 stays a number while it is safe and becomes a bigint beyond', () => {
   assert.equal(phrase(() => read([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02]).u64()), 'integer too large');
 });
 
+/** u64 decoded with bigints only: the oracle for u64's number fast path. */
+function bigintU64(r: Reader): bigint | number {
+  let result = 0n;
+  for (let i = 0; i < 9; i++) {
+    const b = r.u8();
+    result |= BigInt(b & 0x7f) << BigInt(i * 7);
+    if (b < 0x80) return result <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result) : result;
+  }
+  const b = r.u8();
+  if ((b & 0x7f) > 1) r.fail('integer too large', r.pos - 1);
+  if (b & 0x80) r.fail('integer representation too long');
+  return result | (BigInt(b) << 63n);
+}
+
+test('u64 as a number and skipS64 end where the full decoders do, with the same errors', () => {
+  // Every length from 1 to 11 bytes, each last byte value class: terminated, sign bits, too long.
+  const outcome = (f: (r: Reader) => unknown, bytes: number[]): string => {
+    const r = read(bytes);
+    try {
+      return `${f(r)} @${r.pos}`;
+    } catch (e) {
+      assert.ok(e instanceof DecodeError, String(e));
+      return `${e.phrase} @${e.offset}`;
+    }
+  };
+  for (let n = 1; n <= 11; n++) {
+    for (const last of [0x00, 0x01, 0x02, 0x3f, 0x40, 0x7e, 0x7f, 0x80, 0xff]) {
+      for (const truncate of [false, true]) {
+        const bytes = [...Array.from({ length: n - 1 }, () => 0xff), last];
+        if (truncate) bytes.pop();
+        assert.equal(outcome((r) => r.skipS64(), bytes), outcome((r) => void r.s64(), bytes), `s64 ${bytes}`);
+        assert.equal(outcome((r) => r.u64(), bytes), outcome(bigintU64, bytes), `u64 ${bytes}`);
+      }
+    }
+  }
+  assert.equal(read([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]).u64(), 2 ** 49 - 1);
+  assert.equal(read([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]).u64(), 2 ** 49);
+});
+
 test('writer and reader agree on signed values at every width', () => {
   for (const v of [0, 1, -1, 63, 64, -64, -65, 8191, -8192, 2 ** 31 - 1, -(2 ** 31)]) {
     const w = new Writer();

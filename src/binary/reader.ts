@@ -136,9 +136,20 @@ export class Reader {
       if (b < 0x80) return BigInt.asIntN(64, b & 0x40 ? result - (1n << BigInt(i * 7 + 7)) : result);
     }
     const b = this.u8();
+    this.s64Last(b);
+    return BigInt.asIntN(64, result | (BigInt(b & 1) << 63n));
+  }
+
+  /** Steps over an s64 with the checks of s64, without building its value (a bigint). */
+  skipS64(): void {
+    for (let i = 0; i < 9; i++) if (this.u8() < 0x80) return;
+    this.s64Last(this.u8());
+  }
+
+  /** The tenth byte of an s64: only the sign bit, extended, and no continuation. */
+  private s64Last(b: number): void {
     if ((b & 0x7f) !== 0 && (b & 0x7f) !== 0x7f) this.fail('integer too large', this.pos - 1);
     if (b & 0x80) this.fail('integer representation too long');
-    return BigInt.asIntN(64, result | (BigInt(b & 1) << 63n));
   }
 
   /** LEB128 u64: a number when it is a safe integer, a bigint otherwise. */

@@ -17,7 +17,7 @@ import { S_BLOCK, S_FIRST_INDEX, S_LAST_INDEX, S_LOCAL_SET, S_LOOP, type StreamE
 import { isHeapSubtype, isSubtype, topHeap } from './subtype.ts';
 import {
   ANY, ARRAY, BOT, CONCRETE, EQ, EXN, EXTERN, F32, F64, FUNC, HEAP_BOT, heapCode, heapOf, I31, I32, I64,
-  isDefaultable, isNullable, isNumOrVec, isRef, refCode, unpacked, valCode,
+  isDefaultable, isNullable, isNumOrVec, isRef, refCode, unpacked, V128, valCode,
 } from './type-codes.ts';
 
 const EMPTY = new Int32Array(0);
@@ -306,13 +306,15 @@ export class FuncValidator {
   }
 
   #openBlockOf(kind: number, t: CanonType | Int32Array): void {
+    if (t instanceof Int32Array) this.#openBlockWith(kind, EMPTY, t);
+    else this.#openBlockWith(kind, t.params, t.results);
+  }
+
+  /** Opens a block of type [params] -> [results]; `if` first pops its condition. */
+  #openBlockWith(kind: number, params: Int32Array, results: Int32Array): void {
     if (kind === K_IF) this.#popExpect(I32);
-    if (t instanceof Int32Array) {
-      this.#pushFrame(kind, EMPTY, t);
-    } else {
-      this.#popVals(t.params);
-      this.#pushFrame(kind, t.params, t.results);
-    }
+    this.#popVals(params);
+    this.#pushFrame(kind, params, results);
   }
 
   // ---- module context lookups ----
@@ -520,7 +522,7 @@ export class FuncValidator {
             const t = pos < end ? SHORT_BLOCK_TYPES[bytes[pos]] : undefined;
             if (t !== undefined) {
               pos++;
-              this.#openBlockOf(k, t);
+              this.#openBlockWith(k, EMPTY, t);
             } else {
               r.pos = pos;
               this.#openBlock(k, readBlockType(r));
@@ -555,7 +557,7 @@ export class FuncValidator {
             if (pos < end && bytes[pos] < 0x80) pos++;
             else {
               r.pos = pos;
-              r.s64();
+              r.skipS64();
               pos = r.pos;
             }
             this.#push(I64);
@@ -572,6 +574,21 @@ export class FuncValidator {
             pos = r.pos;
             this.#push(F64);
             continue;
+          case 24: // S_V128_CONST
+            r.pos = pos;
+            r.skip(16);
+            pos = r.pos;
+            this.#push(V128);
+            continue;
+          case 25: { // S_CALL_INDIRECT
+            r.pos = pos;
+            const type = r.u32();
+            const table = r.u32();
+            pos = r.pos;
+            this.#call(this.#callIndirect(type, table));
+            continue;
+          }
+          case 26: this.#throwRef(); continue; // S_THROW_REF
         }
       }
       r.pos = at;
@@ -751,10 +768,7 @@ export class FuncValidator {
         this.#setUnreachable();
         break;
       }
-      case H.H_THROW_REF:
-        this.#popExpect(EXNREF);
-        this.#setUnreachable();
-        break;
+      case H.H_THROW_REF: this.#throwRef(); break;
       case H.H_TRY_TABLE: {
         for (const c of i.catches as Catch[]) this.#checkCatch(c);
         this.#openBlock(K_TRY_TABLE, i.blockType as BlockType);
@@ -990,6 +1004,11 @@ export class FuncValidator {
     this.#popExpect(I32);
     this.#popVals(types);
     this.#pushVals(types);
+  }
+
+  #throwRef(): void {
+    this.#popExpect(EXNREF);
+    this.#setUnreachable();
   }
 
   #else(): void {

@@ -247,13 +247,17 @@ export const S_ELSE = 20;
 export const S_I64_CONST = 21;
 export const S_F32_CONST = 22;
 export const S_F64_CONST = 23;
+export const S_V128_CONST = 24;
+export const S_CALL_INDIRECT = 25;
+export const S_THROW_REF = 26;
 
 const STREAM_KINDS: Readonly<Record<string, number>> = {
   'local.get': S_LOCAL_GET, 'local.set': S_LOCAL_SET, 'local.tee': S_LOCAL_TEE,
   'global.get': S_GLOBAL_GET, 'global.set': S_GLOBAL_SET, 'i32.const': S_I32_CONST, call: S_CALL,
   br: S_BR, br_if: S_BR_IF, block: S_BLOCK, loop: S_LOOP, if: S_IF, end: S_END, drop: S_DROP,
   select: S_SELECT, unreachable: S_UNREACHABLE, return: S_RETURN, else: S_ELSE, 'i64.const': S_I64_CONST,
-  'f32.const': S_F32_CONST, 'f64.const': S_F64_CONST,
+  'f32.const': S_F32_CONST, 'f64.const': S_F64_CONST, 'v128.const': S_V128_CONST,
+  call_indirect: S_CALL_INDIRECT, throw_ref: S_THROW_REF,
 };
 
 /** One opcode for the streaming validator: how to decode it, what to check. */
