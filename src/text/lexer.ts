@@ -51,6 +51,12 @@ export interface Tokens {
   readonly customs: readonly CustomAnnotation[];
   /** `(@name "...")` annotations by the index of the token that follows them. */
   readonly names: ReadonlyMap<number, NameAnnotation>;
+  /**
+   * `(@datacount)` annotations, by the index of the token that follows them: the module has a
+   * data count section though no instruction needs one (text has no other way to say so;
+   * Tessera's printer writes it).
+   */
+  readonly dataCounts: readonly number[];
 }
 
 /** Line and column (1-based) of a character offset. */
@@ -93,6 +99,7 @@ class Lexer {
   hash: Int32Array;
   readonly customs: CustomAnnotation[] = [];
   readonly names = new Map<number, NameAnnotation>();
+  readonly dataCounts: number[] = [];
   readonly open: number[] = [];
 
   constructor(text: string) {
@@ -399,6 +406,10 @@ class Lexer {
     }
     if (id === 'custom') this.custom(p, at);
     else if (id === 'name') this.name(p, at);
+    else if (id === 'datacount') {
+      if (this.count !== at + 2) this.fail(p, '@datacount annotation: unexpected token');
+      this.dataCounts.push(at);
+    }
     this.count = at;
   }
 
@@ -479,6 +490,6 @@ export function lex(text: string): Tokens {
   l.end[l.count] = text.length;
   return {
     text, count: l.count, kind: l.kind, start: l.start, end: l.end, match: l.match, hash: l.hash,
-    customs: l.customs, names: l.names,
+    customs: l.customs, names: l.names, dataCounts: l.dataCounts,
   };
 }

@@ -46,7 +46,7 @@ export function parseModuleFields(c: Cursor, first: number, last: number, id: st
   c.pos = first;
   while (c.pos < last) field(ctx, state);
   if (c.pos !== last) c.unexpected();
-  if (ctx.needsDataCount) m.dataCount = m.datas.length;
+  if (ctx.needsDataCount || c.tokens.dataCounts.some((at) => at >= first && at <= last)) m.dataCount = m.datas.length;
   customs(ctx, first, last);
   if (hasNames(ctx)) m.names = ctx.names;
   return m;

@@ -70,3 +70,9 @@ test('deep nesting: flat without limit, folded up to a limit with a ParseError p
   const deep = MAX_FOLDED_DEPTH * 50;
   parseFails(`(func ${'(block '.repeat(deep)}${')'.repeat(deep)})`, 'folded instructions nested too deeply');
 });
+
+test('(@datacount) gives a data count section no instruction needs', () => {
+  assert.equal(parseWat('(module (memory 1) (@datacount) (data "x"))').dataCount, 1);
+  assert.equal(parseWat('(module (memory 1) (data "x"))').dataCount, undefined);
+  parseFails('(module (@datacount 1))', '@datacount annotation: unexpected token');
+});
