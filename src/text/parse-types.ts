@@ -153,12 +153,14 @@ function compType(ctx: ModuleContext, typeIndex: number): CompType {
     while (c.eatParen('field')) {
       const at = c.pos;
       const id = c.id();
+      // `(@name "...")` after the id is the field's real name (duplicates, empty names).
+      const note = id === undefined ? undefined : c.nameAnnotation(c.pos);
       if (id !== undefined) {
         ids ??= new Map();
         names ??= new Map();
         if (ids.has(id)) c.fail(at, `duplicate field ${id}`);
         ids.set(id, fields.length);
-        names.set(fields.length, id);
+        names.set(fields.length, note ?? id);
         fields.push(fieldType(ctx));
       } else {
         while (c.kind[c.pos] !== T_RPAREN) fields.push(fieldType(ctx));

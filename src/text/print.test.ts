@@ -201,7 +201,7 @@ test('the golden modules read back to the same module, flat and folded', () => {
   assertRoundTrip(v3Module(), 'v3');
 });
 
-test('duplicate field names read back through (@name ...)', { todo: 'parseWat does not honour (@name) on fields yet' }, () => {
+test('duplicate field names read back through (@name ...)', () => {
   const m = v3Module();
   m.names?.fields.set(3, new Map([[0, 'x'], [1, 'x'], [2, '']]));
   assert.match(printWat(m), /\(field \$"#field1 x" \(@name "x"\) i8\)/);
