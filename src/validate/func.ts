@@ -45,6 +45,11 @@ const SHORT_BLOCK_TYPES: readonly (Int32Array | undefined)[] = Array.from({ leng
   return heap === undefined ? undefined : Int32Array.of(refCode(heapCode(heap, () => 0), true));
 });
 
+/** A memory access's alignment: at most natural, exactly natural for atomics. */
+function alignmentOk(v: ValidatorOp, align: number): boolean {
+  return v.exactAlign ? align === v.naturalAlign : align <= v.naturalAlign;
+}
+
 /** Implementation limit shared with V8 and wasm-tools: locals per function. */
 export const MAX_LOCALS = 50_000;
 
@@ -72,6 +77,8 @@ export class FuncValidator {
   #params: Int32Array[] = [];
   #results: Int32Array[] = [];
   #depth = 0;
+  /** The innermost frame's height (#height[#depth - 1]), which every pop compares with. */
+  #floor = 0;
 
   // Locals: their types, and for non-defaultable ones whether they are set yet. Locals set
   // inside a block are recorded on #initStack, to be unset again when the block ends.
@@ -85,8 +92,12 @@ export class FuncValidator {
   #tmp = new Int32Array(16);
   readonly #valueBlocks = new Map<number, Int32Array>();
 
+  /** The address type of memory 0, or BOT without memories: what most accesses use. */
+  readonly #memory0: number;
+
   constructor(m: ModuleContext) {
     this.#m = m;
+    this.#memory0 = m.memAddr.length > 0 ? m.memAddr[0] : BOT;
   }
 
   /** Starts a function body: parameters and declared locals, and the function's frame. */
@@ -126,7 +137,7 @@ export class FuncValidator {
 
   #begin(results: Int32Array): void {
     this.#sp = 0;
-    this.#depth = 0;
+    this.#popFrames(0);
     this.#pushFrame(K_FUNC, EMPTY, results);
   }
 
@@ -155,9 +166,8 @@ export class FuncValidator {
   }
 
   #pop(): number {
-    const d = this.#depth - 1;
-    if (this.#sp === this.#height[d]) {
-      if (this.#unreachable[d]) return BOT;
+    if (this.#sp === this.#floor) {
+      if (this.#unreachable[this.#depth - 1]) return BOT;
       this.fail('type mismatch: instruction requires a value but the stack is empty');
     }
     return this.#vals[--this.#sp];
@@ -165,9 +175,8 @@ export class FuncValidator {
 
   /** Pops a value that must match `expected`; returns the actual type. */
   #popExpect(expected: number): number {
-    const d = this.#depth - 1;
-    if (this.#sp === this.#height[d]) {
-      if (this.#unreachable[d]) return BOT;
+    if (this.#sp === this.#floor) {
+      if (this.#unreachable[this.#depth - 1]) return BOT;
       this.fail(`type mismatch: instruction requires [${this.#name(expected)}] but stack has []`);
     }
     const actual = this.#vals[--this.#sp];
@@ -186,7 +195,7 @@ export class FuncValidator {
     const n = params.length;
     const base = this.#sp - n;
     const vals = this.#vals;
-    if (base >= this.#height[this.#depth - 1] && base + results.length <= vals.length) {
+    if (base >= this.#floor && base + results.length <= vals.length) {
       let k = 0;
       while (k < n && vals[base + k] === params[k]) k++;
       if (k === n) {
@@ -222,12 +231,19 @@ export class FuncValidator {
     if (d === this.#kind.length) this.#growFrames();
     this.#kind[d] = kind;
     this.#height[d] = this.#sp;
+    this.#floor = this.#sp;
     this.#unreachable[d] = 0;
     this.#initHeight[d] = this.#initSp;
     this.#params[d] = params;
     this.#results[d] = results;
     this.#depth = d + 1;
     this.#pushVals(params);
+  }
+
+  /** Drops the frames from depth `d` on. */
+  #popFrames(d: number): void {
+    this.#depth = d;
+    this.#floor = d > 0 ? this.#height[d - 1] : 0;
   }
 
   #growFrames(): void {
@@ -442,7 +458,7 @@ export class FuncValidator {
             // exactly its type on top. Then local.set pops it, and local.tee changes nothing.
             const top = this.#sp - 1;
             if (
-              x < this.#nLocals && this.#set[x] !== 0 && top >= this.#height[this.#depth - 1]
+              x < this.#nLocals && this.#set[x] !== 0 && top >= this.#floor
               && this.#vals[top] === this.#locals[x]
             ) {
               if (kind === S_LOCAL_SET) this.#sp = top;
@@ -461,7 +477,7 @@ export class FuncValidator {
             // The common case inline: a label that takes no values, and an i32 condition.
             const top = this.#sp - 1;
             if (
-              x < this.#depth && this.#labelArity(x) === 0 && top >= this.#height[this.#depth - 1]
+              x < this.#depth && this.#labelArity(x) === 0 && top >= this.#floor
               && this.#vals[top] === I32
             ) {
               this.#sp = top;
@@ -480,28 +496,21 @@ export class FuncValidator {
             this.#push(I32);
             continue;
           case 11: { // S_MEMARG
+            const v = s.op;
             const flags = pos < end ? bytes[pos] : 0x80;
-            if (flags < MEMARG_HAS_MEMORY) {
-              // Flags of one byte without a memory index: as readMemArg reads them.
-              memarg.align = flags;
-              memarg.memory = 0;
-              const offset = pos + 1 < end ? bytes[pos + 1] : 0x80;
-              if (offset < 0x80) {
-                memarg.offset = offset;
-                pos += 2;
-              } else {
-                r.pos = pos + 1;
-                memarg.offset = r.u64();
-                pos = r.pos;
-              }
+            const offset = pos + 1 < end ? bytes[pos + 1] : 0x80;
+            if (flags < MEMARG_HAS_MEMORY && offset < 0x80 && this.#memory0 === I32 && alignmentOk(v, flags)) {
+              // The common case inline: flags (no memory index) and offset of one byte each,
+              // memory 0 of 32 bits, and an alignment #memarg accepts.
+              pos += 2;
             } else {
               r.pos = pos;
               readMemArg(r, memarg);
               pos = r.pos;
-            }
-            if (this.#memarg(s.op, memarg) !== I32) {
-              this.#sig(s.op.params64, s.op.results64);
-              continue;
+              if (this.#memarg(v, memarg) !== I32) {
+                this.#sig(v.params64, v.results64);
+                continue;
+              }
             }
           }
           // falls through: on a 32-bit memory, the signature as written
@@ -509,7 +518,7 @@ export class FuncValidator {
             // The common case of #sig inline: one or two operands of exactly the types needed.
             const base = this.#sp - s.np;
             const vals = this.#vals;
-            if (s.np !== 0 && base >= this.#height[this.#depth - 1] && vals[base] === s.p0 && (s.np === 1 || vals[base + 1] === s.p1)) {
+            if (s.np !== 0 && base >= this.#floor && vals[base] === s.p0 && (s.np === 1 || vals[base + 1] === s.p1)) {
               if (s.nr === 1) vals[base] = s.r0;
               this.#sp = base + s.nr;
             } else {
@@ -522,7 +531,16 @@ export class FuncValidator {
             const t = pos < end ? SHORT_BLOCK_TYPES[bytes[pos]] : undefined;
             if (t !== undefined) {
               pos++;
-              this.#openBlockWith(k, EMPTY, t);
+              // #openBlockWith(k, EMPTY, t), with the common case of its condition check inline.
+              const top = this.#sp - 1;
+              if (k !== K_IF) {
+                this.#pushFrame(k, EMPTY, t);
+              } else if (top >= this.#floor && this.#vals[top] === I32) {
+                this.#sp = top;
+                this.#pushFrame(k, EMPTY, t);
+              } else {
+                this.#openBlockWith(k, EMPTY, t);
+              }
             } else {
               r.pos = pos;
               this.#openBlock(k, readBlockType(r));
@@ -542,7 +560,7 @@ export class FuncValidator {
               this.#sp === base + n && (n === 0 || (n === 1 && this.#vals[base] === results[0]))
               && this.#initSp === this.#initHeight[d] && (this.#kind[d] !== K_IF || (n === 0 && this.#params[d].length === 0))
             ) {
-              this.#depth = d;
+              this.#popFrames(d);
             } else {
               this.#end();
             }
@@ -751,7 +769,7 @@ export class FuncValidator {
         if (this.#kind[d] !== K_TRY) this.fail('delegate outside try');
         this.#endFrameBody();
         const results = this.#results[d];
-        this.#depth = d;
+        this.#popFrames(d);
         if ((i.label as number) >= this.#depth) this.fail(`unknown label ${i.label}`);
         this.#pushVals(results);
         break;
@@ -955,7 +973,7 @@ export class FuncValidator {
   /** Checks a memory access's memarg; returns the memory's address type. */
   #memarg(v: ValidatorOp, memarg: MemArg): number {
     const addr = this.#memoryAddr(memarg.memory);
-    if (v.exactAlign ? memarg.align !== v.naturalAlign : memarg.align > v.naturalAlign) {
+    if (!alignmentOk(v, memarg.align)) {
       this.fail(v.exactAlign ? 'alignment must be equal to natural' : 'alignment must not be larger than natural');
     }
     // Offsets are read as u64; a 32-bit memory can only use 32 bits of them.
@@ -1037,7 +1055,7 @@ export class FuncValidator {
       this.#unreachable[d] = 0;
       this.#endFrameBody();
     }
-    this.#depth = d;
+    this.#popFrames(d);
     this.#pushVals(this.#results[d]);
   }
 
