@@ -87,6 +87,9 @@ for (const ch of ',;[]{}') RESERVED_EXTRA[ch.charCodeAt(0)] = 1;
 
 const isIdChar = (c: number): boolean => c < 128 && IDCHAR[c] === 1;
 
+/** A run of spaces (or none: then lastIndex is left where it was set). */
+const INDENT = / */y;
+
 class Lexer {
   readonly text: string;
   readonly len: number;
@@ -102,10 +105,22 @@ class Lexer {
   readonly dataCounts: number[] = [];
   readonly open: number[] = [];
 
-  constructor(text: string) {
+  constructor(text: string, reuse: boolean) {
     this.text = text;
     this.len = text.length;
     const cap = (text.length >> 4) + 16;
+    const arrays = reuse ? spare : undefined;
+    if (arrays && arrays.kind.length >= cap) {
+      // Every slot below `count` is written before it is read (a `(`'s match included), so
+      // arrays another text left behind need no clearing.
+      spare = undefined;
+      this.kind = arrays.kind;
+      this.start = arrays.start;
+      this.end = arrays.end;
+      this.match = arrays.match;
+      this.hash = arrays.hash;
+      return;
+    }
     this.kind = new Uint8Array(cap);
     this.start = new Int32Array(cap);
     this.end = new Int32Array(cap);
@@ -267,7 +282,17 @@ class Lexer {
       let c = 0;
       while (p < len) {
         c = text.charCodeAt(p);
-        if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) { p++; continue; }
+        if (c === 0x20 || c === 0x09 || c === 0x0d) { p++; continue; }
+        if (c === 0x0a) {
+          // Indentation is most of a printed module (three quarters of wasm-tools' text);
+          // a sticky regex skips a long run natively, about 3x faster than this loop.
+          if (text.charCodeAt(p + 8) === 0x20) {
+            INDENT.lastIndex = p + 1;
+            INDENT.test(text);
+            p = INDENT.lastIndex;
+          } else p++;
+          continue;
+        }
         if (c === 0x3b && text.charCodeAt(p + 1) === 0x3b) { // ;; line comment
           const nl = text.indexOf('\n', p);
           p = nl === -1 ? len : nl + 1;
@@ -439,8 +464,13 @@ class Lexer {
       if (kind[i] !== T_STRING) this.fail(start[i], '@custom annotation: unexpected token');
       parts.push(stringBytes(text, start[i], end[i]));
     }
-    const { line, column } = lineColumn(text, p);
-    this.customs.push({ at, name, data: concat(parts), place, line, column });
+    // Line and column are worked out when asked for: counting the lines up to each
+    // annotation (near the end of a printed module) scanned the whole text each time.
+    this.customs.push({
+      at, name, data: concat(parts), place,
+      get line() { return lineColumn(text, p).line; },
+      get column() { return lineColumn(text, p).column; },
+    });
   }
 
   /** `(@name "name")`. */
@@ -480,16 +510,41 @@ export function keywordHash(s: string): number {
   return h;
 }
 
-export function lex(text: string): Tokens {
-  const l = new Lexer(text);
+/** The typed arrays of a token stream. */
+type TokenArrays = Pick<Tokens, 'kind' | 'start' | 'end' | 'match' | 'hash'>;
+
+/**
+ * Arrays of a token stream whose reader is done with it (see `releaseTokens`), for the next
+ * `lex(text, true)`: a multi-megabyte text needs tens of megabytes of them, and allocating
+ * (and zeroing) them anew was a tenth of parsing it. Lexing is synchronous, so one will do.
+ */
+let spare: TokenArrays | undefined;
+
+/** Token arrays past this many entries (17 bytes each) are not kept for reuse. */
+const MAX_SPARE = 1 << 22;
+
+/**
+ * Lexes `text`. With `reuse`, the arrays may be ones an earlier stream gave back; the caller
+ * then promises to call `releaseTokens` only once nothing reads this stream any more.
+ */
+export function lex(text: string, reuse = false): Tokens {
+  const l = new Lexer(text, reuse);
   l.run();
   if (l.count === l.kind.length) l.grow();
   // A sentinel EOF token, so lookahead never reads past the end.
   l.kind[l.count] = T_EOF;
   l.start[l.count] = text.length;
   l.end[l.count] = text.length;
+  l.match[l.count] = -1;
   return {
     text, count: l.count, kind: l.kind, start: l.start, end: l.end, match: l.match, hash: l.hash,
     customs: l.customs, names: l.names, dataCounts: l.dataCounts,
   };
+}
+
+/** Gives a stream's arrays back for the next `lex(text, true)`; the stream must not be read after. */
+export function releaseTokens(tokens: Tokens): void {
+  if (tokens.kind.length <= MAX_SPARE && (spare === undefined || spare.kind.length < tokens.kind.length)) {
+    spare = { kind: tokens.kind, start: tokens.start, end: tokens.end, match: tokens.match, hash: tokens.hash };
+  }
 }

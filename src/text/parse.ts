@@ -3,7 +3,7 @@
 import type { Module } from '../core/ast.ts';
 import { ParseError } from '../core/errors.ts';
 import { Cursor } from './cursor.ts';
-import { lex } from './lexer.ts';
+import { lex, releaseTokens } from './lexer.ts';
 import { parseModuleText } from './parse-module.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -22,7 +22,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * names that are not valid or not unique identifiers. `names` is absent if nothing is named.
  */
 export function parseWat(text: string | Uint8Array): Module {
-  return parseModuleText(new Cursor(lex(decodeSource(text))));
+  // The module keeps no token, so the token arrays serve the next parse too.
+  const tokens = lex(decodeSource(text), true);
+  try {
+    return parseModuleText(new Cursor(tokens));
+  } finally {
+    releaseTokens(tokens);
+  }
 }
 
 /** The text of a source given as bytes (a quoted module in a script, a file). */
