@@ -632,58 +632,59 @@ export class FuncValidator {
       return;
     }
     const m = this.#m;
+    // Literal cases (the H_* numbers of ops.ts): V8 compiles only those to a jump table.
     switch (v.handler) {
-      case H.H_UNREACHABLE: this.#setUnreachable(); break;
-      case H.H_BLOCK: this.#openBlock(K_BLOCK, i.blockType as BlockType); break;
-      case H.H_LOOP: this.#openBlock(K_LOOP, i.blockType as BlockType); break;
-      case H.H_IF: this.#openBlock(K_IF, i.blockType as BlockType); break;
-      case H.H_ELSE: this.#else(); break;
-      case H.H_END: this.#end(); break;
-      case H.H_BR: this.#br(i.label as number); break;
-      case H.H_BR_IF: this.#brIf(i.label as number); break;
-      case H.H_BR_TABLE: this.#brTable(i.labels as number[], i.default as number); break;
-      case H.H_RETURN: this.#return(); break;
-      case H.H_CALL: this.#call(this.#func(i.func as number)); break;
-      case H.H_RETURN_CALL: this.#returnCall(this.#func(i.func as number)); break;
-      case H.H_CALL_INDIRECT: this.#call(this.#callIndirect(i.type as number, i.table as number)); break;
-      case H.H_RETURN_CALL_INDIRECT: this.#returnCall(this.#callIndirect(i.type as number, i.table as number)); break;
-      case H.H_CALL_REF: this.#call(this.#callRef(i.type as number)); break;
-      case H.H_RETURN_CALL_REF: this.#returnCall(this.#callRef(i.type as number)); break;
-      case H.H_DROP: this.#pop(); break;
-      case H.H_SELECT: this.#select(i.types); break;
-      case H.H_LOCAL_GET: this.#localGet(i.local as number); break;
-      case H.H_LOCAL_SET: this.#localSet(i.local as number); break;
-      case H.H_LOCAL_TEE: this.#localTee(i.local as number); break;
-      case H.H_GLOBAL_GET: this.#globalGet(i.global as number); break;
-      case H.H_GLOBAL_SET: this.#globalSet(i.global as number); break;
-      case H.H_TABLE_GET: {
+      case 1: this.#setUnreachable(); break; // H_UNREACHABLE
+      case 2: this.#openBlock(K_BLOCK, i.blockType as BlockType); break; // H_BLOCK
+      case 3: this.#openBlock(K_LOOP, i.blockType as BlockType); break; // H_LOOP
+      case 4: this.#openBlock(K_IF, i.blockType as BlockType); break; // H_IF
+      case 5: this.#else(); break; // H_ELSE
+      case 6: this.#end(); break; // H_END
+      case 7: this.#br(i.label as number); break; // H_BR
+      case 8: this.#brIf(i.label as number); break; // H_BR_IF
+      case 9: this.#brTable(i.labels as number[], i.default as number); break; // H_BR_TABLE
+      case 10: this.#return(); break; // H_RETURN
+      case 11: this.#call(this.#func(i.func as number)); break; // H_CALL
+      case 13: this.#returnCall(this.#func(i.func as number)); break; // H_RETURN_CALL
+      case 12: this.#call(this.#callIndirect(i.type as number, i.table as number)); break; // H_CALL_INDIRECT
+      case 14: this.#returnCall(this.#callIndirect(i.type as number, i.table as number)); break; // H_RETURN_CALL_INDIRECT
+      case 15: this.#call(this.#callRef(i.type as number)); break; // H_CALL_REF
+      case 16: this.#returnCall(this.#callRef(i.type as number)); break; // H_RETURN_CALL_REF
+      case 17: this.#pop(); break; // H_DROP
+      case 18: this.#select(i.types); break; // H_SELECT
+      case 19: this.#localGet(i.local as number); break; // H_LOCAL_GET
+      case 20: this.#localSet(i.local as number); break; // H_LOCAL_SET
+      case 21: this.#localTee(i.local as number); break; // H_LOCAL_TEE
+      case 22: this.#globalGet(i.global as number); break; // H_GLOBAL_GET
+      case 23: this.#globalSet(i.global as number); break; // H_GLOBAL_SET
+      case 24: { // H_TABLE_GET
         const x = this.#table(i.table as number);
         this.#popExpect(m.tableAddr[x]);
         this.#push(m.tableElem[x]);
         break;
       }
-      case H.H_TABLE_SET: {
+      case 25: { // H_TABLE_SET
         const x = this.#table(i.table as number);
         this.#popExpect(m.tableElem[x]);
         this.#popExpect(m.tableAddr[x]);
         break;
       }
-      case H.H_TABLE_SIZE: this.#push(m.tableAddr[this.#table(i.table as number)]); break;
-      case H.H_TABLE_GROW: {
+      case 26: this.#push(m.tableAddr[this.#table(i.table as number)]); break; // H_TABLE_SIZE
+      case 27: { // H_TABLE_GROW
         const x = this.#table(i.table as number);
         this.#popExpect(m.tableAddr[x]);
         this.#popExpect(m.tableElem[x]);
         this.#push(m.tableAddr[x]);
         break;
       }
-      case H.H_TABLE_FILL: {
+      case 28: { // H_TABLE_FILL
         const x = this.#table(i.table as number);
         this.#popExpect(m.tableAddr[x]);
         this.#popExpect(m.tableElem[x]);
         this.#popExpect(m.tableAddr[x]);
         break;
       }
-      case H.H_TABLE_COPY: {
+      case 29: { // H_TABLE_COPY
         const dst = this.#table(i.table as number);
         const src = this.#table(i.srcTable as number);
         if (!isSubtype(m.tableElem[src], m.tableElem[dst])) this.fail('type mismatch: table element types do not match');
@@ -694,7 +695,7 @@ export class FuncValidator {
         this.#popExpect(dstAddr);
         break;
       }
-      case H.H_TABLE_INIT: {
+      case 30: { // H_TABLE_INIT
         const x = this.#table(i.table as number);
         const e = this.#elem(i.elem as number);
         if (!isSubtype(e, m.tableElem[x])) this.fail('type mismatch: element segment does not match the table');
@@ -703,7 +704,7 @@ export class FuncValidator {
         this.#popExpect(m.tableAddr[x]);
         break;
       }
-      case H.H_MEMORY_INIT: {
+      case 31: { // H_MEMORY_INIT
         const addr = this.#memoryAddr(i.memory as number);
         this.#data(i.data as number);
         this.#popExpect(I32);
@@ -711,7 +712,7 @@ export class FuncValidator {
         this.#popExpect(addr);
         break;
       }
-      case H.H_MEMORY_COPY: {
+      case 32: { // H_MEMORY_COPY
         const dst = this.#memoryAddr(i.memory as number);
         const src = this.#memoryAddr(i.srcMemory as number);
         this.#popExpect(dst === I64 && src === I64 ? I64 : I32);
@@ -719,25 +720,25 @@ export class FuncValidator {
         this.#popExpect(dst);
         break;
       }
-      case H.H_REF_NULL: this.#push(refCode(m.types.heapType(i.heap as HeapType, this.at), true)); break;
-      case H.H_REF_IS_NULL:
+      case 33: this.#push(refCode(m.types.heapType(i.heap as HeapType, this.at), true)); break; // H_REF_NULL
+      case 34: // H_REF_IS_NULL
         this.#popRef();
         this.#push(I32);
         break;
-      case H.H_REF_FUNC: {
+      case 35: { // H_REF_FUNC
         const f = i.func as number;
         if (f >= m.funcs.length) this.fail(`unknown function ${f}`);
         if (!this.#inConst && !m.refs[f]) this.fail(`undeclared function reference ${f}`);
         this.#push(refCode(CONCRETE + m.funcs[f], false));
         break;
       }
-      case H.H_REF_EQ:
+      case 36: // H_REF_EQ
         this.#popExpect(EQREF);
         this.#popExpect(EQREF);
         this.#push(I32);
         break;
-      case H.H_REF_AS_NON_NULL: this.#push(refCode(heapOf(this.#popRef()), false)); break;
-      case H.H_BR_ON_NULL: {
+      case 37: this.#push(refCode(heapOf(this.#popRef()), false)); break; // H_REF_AS_NON_NULL
+      case 38: { // H_BR_ON_NULL
         const t = this.#popRef();
         const types = this.#labelTypes(i.label as number);
         this.#popVals(types);
@@ -745,7 +746,7 @@ export class FuncValidator {
         this.#push(refCode(heapOf(t), false));
         break;
       }
-      case H.H_BR_ON_NON_NULL: {
+      case 39: { // H_BR_ON_NON_NULL
         const t = this.#popRef();
         const types = this.#labelTypes(i.label as number);
         const n = types.length;
@@ -756,15 +757,15 @@ export class FuncValidator {
         this.#pushVals(types, n - 1);
         break;
       }
-      case H.H_TRY: this.#openBlock(K_TRY, i.blockType as BlockType); break;
-      case H.H_CATCH: {
+      case 40: this.#openBlock(K_TRY, i.blockType as BlockType); break; // H_TRY
+      case 41: { // H_CATCH
         const tag = this.#tag(i.tag as number);
         this.#catchClause(K_CATCH);
         this.#pushVals(tag.params);
         break;
       }
-      case H.H_CATCH_ALL: this.#catchClause(K_CATCH_ALL); break;
-      case H.H_DELEGATE: {
+      case 42: this.#catchClause(K_CATCH_ALL); break; // H_CATCH_ALL
+      case 43: { // H_DELEGATE
         const d = this.#depth - 1;
         if (this.#kind[d] !== K_TRY) this.fail('delegate outside try');
         this.#endFrameBody();
@@ -774,11 +775,11 @@ export class FuncValidator {
         this.#pushVals(results);
         break;
       }
-      case H.H_THROW:
+      case 44: // H_THROW
         this.#popVals(this.#tag(i.tag as number).params);
         this.#setUnreachable();
         break;
-      case H.H_RETHROW: {
+      case 45: { // H_RETHROW
         const l = i.label as number;
         if (l >= this.#depth) this.fail(`unknown label ${l}`);
         const kind = this.#kind[this.#depth - 1 - l];
@@ -786,27 +787,27 @@ export class FuncValidator {
         this.#setUnreachable();
         break;
       }
-      case H.H_THROW_REF: this.#throwRef(); break;
-      case H.H_TRY_TABLE: {
+      case 46: this.#throwRef(); break; // H_THROW_REF
+      case 47: { // H_TRY_TABLE
         for (const c of i.catches as Catch[]) this.#checkCatch(c);
         this.#openBlock(K_TRY_TABLE, i.blockType as BlockType);
         break;
       }
-      case H.H_STRUCT_NEW: {
+      case 48: { // H_STRUCT_NEW
         const x = i.type as number;
         const t = this.#typeOfKind(x, KIND_STRUCT, 'a struct type');
         for (let f = t.params.length - 1; f >= 0; f--) this.#popExpect(unpacked(t.params[f]));
         this.#push(refCode(CONCRETE + m.types.id(x), false));
         break;
       }
-      case H.H_STRUCT_NEW_DEFAULT: {
+      case 49: { // H_STRUCT_NEW_DEFAULT
         const x = i.type as number;
         const t = this.#typeOfKind(x, KIND_STRUCT, 'a struct type');
         for (const f of t.params) if (!isDefaultable(f)) this.fail(`field type is not defaultable: ${this.#name(f)}`);
         this.#push(refCode(CONCRETE + m.types.id(x), false));
         break;
       }
-      case H.H_STRUCT_GET: case H.H_STRUCT_GET_PACKED: {
+      case 50: case 51: { // H_STRUCT_GET, H_STRUCT_GET_PACKED
         const x = i.type as number;
         const field = this.#field(x, i.field as number);
         this.#checkPacked(field, v.handler === H.H_STRUCT_GET_PACKED);
@@ -814,7 +815,7 @@ export class FuncValidator {
         this.#push(unpacked(field));
         break;
       }
-      case H.H_STRUCT_SET: {
+      case 52: { // H_STRUCT_SET
         const x = i.type as number;
         const field = this.#field(x, i.field as number);
         if (!canonType(m.types.id(x)).results[i.field as number]) this.fail(`immutable field ${i.field}`);
@@ -822,14 +823,14 @@ export class FuncValidator {
         this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
         break;
       }
-      case H.H_ARRAY_NEW: {
+      case 53: { // H_ARRAY_NEW
         const x = i.type as number;
         this.#popExpect(I32);
         this.#popExpect(unpacked(this.#array(x).params[0]));
         this.#push(refCode(CONCRETE + m.types.id(x), false));
         break;
       }
-      case H.H_ARRAY_NEW_DEFAULT: {
+      case 54: { // H_ARRAY_NEW_DEFAULT
         const x = i.type as number;
         const elem = this.#array(x).params[0];
         if (!isDefaultable(elem)) this.fail(`array type is not defaultable: ${this.#name(elem)}`);
@@ -837,14 +838,14 @@ export class FuncValidator {
         this.#push(refCode(CONCRETE + m.types.id(x), false));
         break;
       }
-      case H.H_ARRAY_NEW_FIXED: {
+      case 55: { // H_ARRAY_NEW_FIXED
         const x = i.type as number;
         const elem = unpacked(this.#array(x).params[0]);
         this.#popMany(elem, i.length as number);
         this.#push(refCode(CONCRETE + m.types.id(x), false));
         break;
       }
-      case H.H_ARRAY_NEW_DATA: {
+      case 56: { // H_ARRAY_NEW_DATA
         const x = i.type as number;
         this.#numericArray(x);
         this.#data(i.data as number);
@@ -853,7 +854,7 @@ export class FuncValidator {
         this.#push(refCode(CONCRETE + m.types.id(x), false));
         break;
       }
-      case H.H_ARRAY_NEW_ELEM: {
+      case 57: { // H_ARRAY_NEW_ELEM
         const x = i.type as number;
         const elem = this.#array(x).params[0];
         if (!isSubtype(this.#elem(i.elem as number), elem)) this.fail('type mismatch: element segment does not match the array');
@@ -862,7 +863,7 @@ export class FuncValidator {
         this.#push(refCode(CONCRETE + m.types.id(x), false));
         break;
       }
-      case H.H_ARRAY_GET: case H.H_ARRAY_GET_PACKED: {
+      case 58: case 59: { // H_ARRAY_GET, H_ARRAY_GET_PACKED
         const x = i.type as number;
         const elem = this.#array(x).params[0];
         this.#checkPacked(elem, v.handler === H.H_ARRAY_GET_PACKED);
@@ -871,7 +872,7 @@ export class FuncValidator {
         this.#push(unpacked(elem));
         break;
       }
-      case H.H_ARRAY_SET: {
+      case 60: { // H_ARRAY_SET
         const x = i.type as number;
         const elem = this.#mutableArray(x);
         this.#popExpect(unpacked(elem));
@@ -879,11 +880,11 @@ export class FuncValidator {
         this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
         break;
       }
-      case H.H_ARRAY_LEN:
+      case 61: // H_ARRAY_LEN
         this.#popExpect(refCode(ARRAY, true));
         this.#push(I32);
         break;
-      case H.H_ARRAY_FILL: {
+      case 62: { // H_ARRAY_FILL
         const x = i.type as number;
         const elem = this.#mutableArray(x);
         this.#popExpect(I32);
@@ -892,7 +893,7 @@ export class FuncValidator {
         this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
         break;
       }
-      case H.H_ARRAY_COPY: {
+      case 63: { // H_ARRAY_COPY
         const x = i.type as number;
         const y = i.srcType as number;
         const dst = this.#mutableArray(x);
@@ -905,7 +906,7 @@ export class FuncValidator {
         this.#popExpect(refCode(CONCRETE + m.types.id(x), true));
         break;
       }
-      case H.H_ARRAY_INIT_DATA: {
+      case 64: { // H_ARRAY_INIT_DATA
         const x = i.type as number;
         this.#mutableArray(x);
         this.#numericArray(x);
@@ -913,35 +914,35 @@ export class FuncValidator {
         this.#popArrayInit(x);
         break;
       }
-      case H.H_ARRAY_INIT_ELEM: {
+      case 65: { // H_ARRAY_INIT_ELEM
         const x = i.type as number;
         const elem = this.#mutableArray(x);
         if (!isSubtype(this.#elem(i.elem as number), elem)) this.fail('type mismatch: element segment does not match the array');
         this.#popArrayInit(x);
         break;
       }
-      case H.H_REF_TEST: case H.H_REF_CAST: {
+      case 66: case 67: { // H_REF_TEST, H_REF_CAST
         const rt = this.#refType(i.ref as ValType);
         this.#popExpect(refCode(topHeap(heapOf(rt)), true));
         this.#push(v.handler === H.H_REF_TEST ? I32 : rt);
         break;
       }
-      case H.H_BR_ON_CAST: case H.H_BR_ON_CAST_FAIL: this.#brOnCast(i, v.handler === H.H_BR_ON_CAST_FAIL); break;
-      case H.H_ANY_CONVERT_EXTERN: {
+      case 68: case 69: this.#brOnCast(i, v.handler === H.H_BR_ON_CAST_FAIL); break; // H_BR_ON_CAST, H_BR_ON_CAST_FAIL
+      case 70: { // H_ANY_CONVERT_EXTERN
         const t = this.#popExpect(refCode(EXTERN, true));
         this.#push(refCode(ANY, t !== BOT && isNullable(t)));
         break;
       }
-      case H.H_EXTERN_CONVERT_ANY: {
+      case 71: { // H_EXTERN_CONVERT_ANY
         const t = this.#popExpect(refCode(ANY, true));
         this.#push(refCode(EXTERN, t !== BOT && isNullable(t)));
         break;
       }
-      case H.H_REF_I31:
+      case 72: // H_REF_I31
         this.#popExpect(I32);
         this.#push(refCode(I31, false));
         break;
-      case H.H_I31_GET:
+      case 73: // H_I31_GET
         this.#popExpect(refCode(I31, true));
         this.#push(I32);
         break;

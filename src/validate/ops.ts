@@ -44,7 +44,8 @@ const IMM_CHECKS: Partial<Record<string, number>> = {
   memarg: I_MEMARG, memarg_lane: I_MEMARG, memory: I_MEMORY, lane: I_LANE, shuffle: I_SHUFFLE, data: I_DATA, elem: I_ELEM,
 };
 
-// The hand-checked instructions, each with its handler number.
+// The hand-checked instructions, each with its handler number. FuncValidator.op spells them
+// as literal cases (a jump table); validate.test.ts checks the two agree.
 export const H_UNREACHABLE = 1;
 export const H_BLOCK = 2;
 export const H_LOOP = 3;
@@ -211,10 +212,11 @@ export function validatorOp(name: string): ValidatorOp | undefined {
 
 // ---- the streaming validator's dispatch table ----
 
-// How FuncValidator.stream handles a single-byte opcode. The frequent instructions (most of
+// How FuncValidator.stream handles an opcode. The frequent instructions (most of
 // any body) are decoded and checked in place; everything else takes the general path:
 // readImmediates into the scratch object, then op(). The numbers are spelled as literals in
-// stream's switch, so that V8 compiles it to a jump table (it does so only for literal cases).
+// stream's switch, so that V8 compiles it to a jump table (it does so only for literal cases);
+// validate.test.ts checks they agree.
 export const S_GENERAL = 0;
 /** No immediates, checked by the signature (i32.add, i32.eqz, ...). */
 export const S_SIG = 1;

@@ -200,3 +200,27 @@ test('hostile input: deep nesting and too many locals fail cleanly', () => {
   valid(deep);
   invalid(`(module (func (local ${'i32 '.repeat(50_001)})))`, 'too many locals');
 });
+
+test("the literal cases of op() and stream() name the handler and kind numbers of ops.ts", async () => {
+  // V8 compiles a switch to a jump table only when its cases are literals, so func.ts spells
+  // the H_* and S_* numbers out, each case line naming its constants in a comment.
+  const { readFileSync } = await import('node:fs');
+  const ops: Record<string, unknown> = await import('./ops.ts');
+  const source = readFileSync(new URL('./func.ts', import.meta.url), 'utf8');
+  const seen = new Set<string>();
+  for (const line of source.split('\n')) {
+    const m = /^\s*((?:case \d+: ?)+).*?\/\/ ([HS]_[A-Z0-9_]+(?:, [HS]_[A-Z0-9_]+)*)/.exec(line);
+    if (!m) continue;
+    const numbers = [...m[1].matchAll(/case (\d+):/g)].map((c) => Number(c[1]));
+    const names = m[2].split(', ');
+    assert.equal(numbers.length, names.length, line);
+    names.forEach((name, k) => {
+      assert.equal(ops[name], numbers[k], `${name} in: ${line.trim()}`);
+      assert.ok(!seen.has(name), `${name} twice`);
+      seen.add(name);
+    });
+  }
+  for (const name of Object.keys(ops).filter((n) => /^[HS]_/.test(n) && n !== 'S_GENERAL' && !/^S_(FIRST|LAST)_/.test(n))) {
+    assert.ok(seen.has(name), `${name} has no case`);
+  }
+});
