@@ -185,13 +185,23 @@ function writeData(w: Writer, d: Data): void {
 
 /** A function's canonical encoding: size, locals, body. */
 function canonicalFunc(f: Pick<Func, 'locals' | 'body'>): Uint8Array {
-  const body = new Writer();
-  writeLocals(body, f.locals);
-  for (const instr of f.body) writeInstr(body, instr);
-  body.u8(0x0b);
-  const w = new Writer(body.length + 5);
-  w.sized(body);
+  const w = new Writer();
+  writeCanonicalFunc(w, f, new Writer());
   return w.finish();
+}
+
+/**
+ * Writes a function's canonical encoding to `w`, the body first into `scratch` (emptied here)
+ * to learn its size: one scratch writer serves every function of a module, where a writer
+ * of its own per function spent a tenth of encoding a parsed module allocating and growing.
+ */
+function writeCanonicalFunc(w: Writer, f: Pick<Func, 'locals' | 'body'>, scratch: Writer): void {
+  scratch.length = 0;
+  writeLocals(scratch, f.locals);
+  const body = f.body;
+  for (let k = 0; k < body.length; k++) writeInstr(scratch, body[k]);
+  scratch.u8(0x0b);
+  w.sized(scratch);
 }
 
 /**
@@ -217,7 +227,14 @@ function writeCodeSection(w: Writer, m: Module, bytes: Uint8Array | undefined, s
   // The section is unchanged if every entry is original and they follow each other as before.
   let contiguous = span !== undefined;
   let expected = -1;
+  const scratch = new Writer(1 << 12);
   for (const f of m.funcs) {
+    if (!bytes || !(f instanceof DecodedFunc) || f.source !== bytes) {
+      // Not from this module's bytes (a parsed or built module): canonical, written in place.
+      contiguous = false;
+      writeCanonicalFunc(content, f, scratch);
+      continue;
+    }
     const entry = codeEntry(f, bytes);
     if (!entry.original || (expected !== -1 && (f as DecodedFunc).offset !== expected)) contiguous = false;
     if (entry.original) expected = (f as DecodedFunc).offset + entry.data.length;

@@ -3,6 +3,7 @@
 import type { U64 } from '../core/types.ts';
 
 const utf8 = new TextEncoder();
+const SCRATCH = new DataView(new ArrayBuffer(8));
 
 export class Writer {
   private buf: Uint8Array;
@@ -51,8 +52,11 @@ export class Writer {
   }
 
   s64(v: bigint): void {
-    if (v >= -0x8000_0000n && v < 0x8000_0000n) {
-      this.sleb(Number(v));
+    // One conversion instead of two bigint comparisons; rounding only touches values past
+    // 2^53, far from the bounds, so the test is exact.
+    const n = Number(v);
+    if (n >= -0x8000_0000 && n < 0x8000_0000) {
+      this.sleb(n);
       return;
     }
     this.reserve(10);
@@ -91,8 +95,10 @@ export class Writer {
   }
 
   fixed64(bits: bigint): void {
-    this.fixed32(Number(bits & 0xffff_ffffn));
-    this.fixed32(Number((bits >> 32n) & 0xffff_ffffn));
+    // Through a DataView rather than bigint arithmetic, which allocates a bigint per step.
+    SCRATCH.setBigUint64(0, bits, true);
+    this.fixed32(SCRATCH.getUint32(0, true));
+    this.fixed32(SCRATCH.getUint32(4, true));
   }
 
   bytes(data: Uint8Array): void {

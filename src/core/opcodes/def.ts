@@ -82,3 +82,57 @@ export function op<const N extends string, const I extends ImmKind>(
 ): OpDef<N, I> {
   return { name, prefix, code, imm, sig, feature };
 }
+
+// Immediate kinds as small integers, for the loops that switch on the kind once per
+// instruction (encoder, parser): a switch over small numbers compiles to a jump table, one
+// over strings to a chain of comparisons. IMM_CODE ties each to its ImmKind.
+export const IMM_NONE = 0;
+export const IMM_BLOCKTYPE = 1;
+export const IMM_LABEL = 2;
+export const IMM_BR_TABLE = 3;
+export const IMM_FUNC = 4;
+export const IMM_CALL_INDIRECT = 5;
+export const IMM_LOCAL = 6;
+export const IMM_GLOBAL = 7;
+export const IMM_TABLE = 8;
+export const IMM_MEMORY = 9;
+export const IMM_MEMARG = 10;
+export const IMM_MEMARG_LANE = 11;
+export const IMM_I32 = 12;
+export const IMM_I64 = 13;
+export const IMM_F32 = 14;
+export const IMM_F64 = 15;
+export const IMM_V128 = 16;
+export const IMM_LANE = 17;
+export const IMM_SHUFFLE = 18;
+export const IMM_SELECT = 19;
+export const IMM_HEAPTYPE = 20;
+export const IMM_REFTYPE = 21;
+export const IMM_TYPE = 22;
+export const IMM_TYPE_FIELD = 23;
+export const IMM_TYPE_LEN = 24;
+export const IMM_TYPE_DATA = 25;
+export const IMM_TYPE_ELEM = 26;
+export const IMM_TYPE_TYPE = 27;
+export const IMM_TAG = 28;
+export const IMM_TRY_TABLE = 29;
+export const IMM_BR_ON_CAST = 30;
+export const IMM_DATA = 31;
+export const IMM_ELEM = 32;
+export const IMM_MEMORY_INIT = 33;
+export const IMM_MEMORY_COPY = 34;
+export const IMM_TABLE_INIT = 35;
+export const IMM_TABLE_COPY = 36;
+export const IMM_FENCE = 37;
+
+export const IMM_CODE: Readonly<Record<ImmKind, number>> = {
+  none: IMM_NONE, blocktype: IMM_BLOCKTYPE, label: IMM_LABEL, br_table: IMM_BR_TABLE, func: IMM_FUNC,
+  call_indirect: IMM_CALL_INDIRECT, local: IMM_LOCAL, global: IMM_GLOBAL, table: IMM_TABLE,
+  memory: IMM_MEMORY, memarg: IMM_MEMARG, memarg_lane: IMM_MEMARG_LANE, i32: IMM_I32, i64: IMM_I64,
+  f32: IMM_F32, f64: IMM_F64, v128: IMM_V128, lane: IMM_LANE, shuffle: IMM_SHUFFLE, select: IMM_SELECT,
+  heaptype: IMM_HEAPTYPE, reftype: IMM_REFTYPE, type: IMM_TYPE, type_field: IMM_TYPE_FIELD,
+  type_len: IMM_TYPE_LEN, type_data: IMM_TYPE_DATA, type_elem: IMM_TYPE_ELEM, type_type: IMM_TYPE_TYPE,
+  tag: IMM_TAG, try_table: IMM_TRY_TABLE, br_on_cast: IMM_BR_ON_CAST, data: IMM_DATA, elem: IMM_ELEM,
+  memory_init: IMM_MEMORY_INIT, memory_copy: IMM_MEMORY_COPY, table_init: IMM_TABLE_INIT,
+  table_copy: IMM_TABLE_COPY, fence: IMM_FENCE,
+};
