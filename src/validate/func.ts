@@ -45,6 +45,16 @@ const SHORT_BLOCK_TYPES: readonly (Int32Array | undefined)[] = Array.from({ leng
   return heap === undefined ? undefined : Int32Array.of(refCode(heapCode(heap, () => 0), true));
 });
 
+/**
+ * The end of a LEB128 of one to four bytes at `pos`, or -1 for a longer or truncated one.
+ * Every integer reader (u32, s32, u64, s64) accepts such an encoding whatever its bits: they
+ * check unused bits and length only from the fifth byte on. At most 28 bits.
+ */
+function shortLeb(bytes: Uint8Array, pos: number, end: number): number {
+  for (let i = pos; i < pos + 4 && i < end; i++) if (bytes[i] < 0x80) return i + 1;
+  return -1;
+}
+
 /** A memory access's alignment: at most natural, exactly natural for atomics. */
 function alignmentOk(v: ValidatorOp, align: number): boolean {
   return v.exactAlign ? align === v.naturalAlign : align <= v.naturalAlign;
@@ -439,12 +449,16 @@ export class FuncValidator {
       }
       if (s !== undefined) {
         const kind = s.kind;
-        // Instructions with one u32 index: one byte is the common case, the Reader does the rest.
+        // Instructions with one u32 index: one or two bytes are the common case (14 bits, any
+        // such encoding is a valid u32), the Reader does the rest.
         let x = 0;
         if (kind >= S_FIRST_INDEX && kind <= S_LAST_INDEX) {
           x = pos < end ? bytes[pos] : 0x80;
           if (x < 0x80) pos++;
-          else {
+          else if (pos + 1 < end && bytes[pos + 1] < 0x80) {
+            x = (x & 0x7f) | (bytes[pos + 1] << 7);
+            pos += 2;
+          } else {
             r.pos = pos;
             x = r.u32();
             pos = r.pos;
@@ -486,8 +500,9 @@ export class FuncValidator {
             }
             continue;
           }
-          case 10: // S_I32_CONST: the value does not matter, only that it decodes.
-            if (pos < end && bytes[pos] < 0x80) pos++;
+          case 10: { // S_I32_CONST: the value does not matter, only that it decodes.
+            const next = shortLeb(bytes, pos, end);
+            if (next >= 0) pos = next;
             else {
               r.pos = pos;
               r.s32();
@@ -495,14 +510,16 @@ export class FuncValidator {
             }
             this.#push(I32);
             continue;
+          }
           case 11: { // S_MEMARG
             const v = s.op;
             const flags = pos < end ? bytes[pos] : 0x80;
-            const offset = pos + 1 < end ? bytes[pos + 1] : 0x80;
-            if (flags < MEMARG_HAS_MEMORY && offset < 0x80 && this.#memory0 === I32 && alignmentOk(v, flags)) {
-              // The common case inline: flags (no memory index) and offset of one byte each,
-              // memory 0 of 32 bits, and an alignment #memarg accepts.
-              pos += 2;
+            const next = shortLeb(bytes, pos + 1, end);
+            if (flags < MEMARG_HAS_MEMORY && next >= 0 && this.#memory0 === I32 && alignmentOk(v, flags)) {
+              // The common case inline: flags of one byte (no memory index), an offset of at
+              // most 28 bits (within any memory's range), memory 0 of 32 bits, and an alignment
+              // #memarg accepts.
+              pos = next;
             } else {
               r.pos = pos;
               readMemArg(r, memarg);
