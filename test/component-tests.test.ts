@@ -1,15 +1,17 @@
 // Conformance against the Component Model reference tests (../shared/component-model-tests,
 // or TESSERA_COMPONENT_TESTS), read in place. For validation/ and binary/: every component
 // parses (text) or decodes (binary), encodes, and its encoding decodes back to the same
-// bytes; every assert_malformed is rejected. assert_invalid needs component validation, a
-// later task: those are skipped with that reason (their components must still parse).
+// bytes, and validates; every assert_malformed is rejected; every assert_invalid is rejected
+// (by validateComponent, or already by the parser), its message matched separately.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DecodeError, ParseError } from '../src/core/errors.ts';
+import { DecodeError, ParseError, ValidationError } from '../src/core/errors.ts';
 import { decodeComponent } from '../src/component/binary/decode.ts';
 import { encodeComponent } from '../src/component/binary/encode.ts';
+import { validateComponent } from '../src/component/validate/component.ts';
+import type { Component } from '../src/component/ast.ts';
 import { type ScriptComponent, parseComponentWast } from '../src/component/text/wast.ts';
 import { KNOWN_COMPONENT_FAILURES } from './component-tests.known.ts';
 
@@ -21,18 +23,22 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Parses, encodes, decodes the encoding and re-encodes it: the same bytes both times. */
-function roundTrip(sc: ScriptComponent): void {
+function roundTrip(sc: ScriptComponent): Component {
   const component = sc.parse();
   const bytes = encodeComponent(component);
   const again = encodeComponent(decodeComponent(bytes));
   if (!equal(bytes, again)) throw new Error('encoding does not survive decode and encode');
+  return component;
 }
 
 test('component-model-tests: validation/ and binary/', { skip: !existsSync(DIR) && `no ${DIR}` }, () => {
   let passed = 0;
   let skipped = 0;
-  let invalidParsed = 0;
   let invalidTotal = 0;
+  let invalidByParser = 0;
+  let invalidByValidator = 0;
+  let phraseMatched = 0;
+  const phraseMismatches: string[] = [];
   const failures: string[] = [];
   const knownSeen = new Set<string>();
   for (const folder of FOLDERS) {
@@ -43,7 +49,7 @@ test('component-model-tests: validation/ and binary/', { skip: !existsSync(DIR) 
         const key = `${folder}/${file}:${cmd.line}`;
         let error: string | undefined;
         if (cmd.kind === 'component') {
-          try { roundTrip(cmd.component); } catch (e) { error = e instanceof Error ? e.message : String(e); }
+          try { validateComponent(roundTrip(cmd.component)); } catch (e) { error = e instanceof Error ? e.message : String(e); }
         } else if (cmd.kind === 'assert_malformed') {
           try {
             roundTrip(cmd.component);
@@ -53,9 +59,21 @@ test('component-model-tests: validation/ and binary/', { skip: !existsSync(DIR) 
           }
         } else if (cmd.kind === 'assert_invalid') {
           invalidTotal++;
-          try { roundTrip(cmd.component); invalidParsed++; } catch { /* invalid may also fail to parse */ }
-          skipped++;
-          continue;
+          let component: Component | undefined;
+          try { component = roundTrip(cmd.component); } catch { invalidByParser++; }
+          if (component !== undefined) {
+            try {
+              validateComponent(component);
+              error = `not rejected (expected "${cmd.message}")`;
+            } catch (e) {
+              if (!(e instanceof ValidationError)) error = `wrong error: ${String(e)}`;
+              else {
+                invalidByValidator++;
+                if (e.message.includes(cmd.message)) phraseMatched++;
+                else phraseMismatches.push(`${key}: expected "${cmd.message}", got "${e.phrase}"`);
+              }
+            }
+          }
         } else {
           skipped++;
           continue;
@@ -70,8 +88,10 @@ test('component-model-tests: validation/ and binary/', { skip: !existsSync(DIR) 
       }
     }
   }
-  console.log(`component-tests: ${passed} passed, ${failures.length} failed, ${skipped} skipped ` +
-    `(assert_invalid: validation not implemented yet; ${invalidParsed}/${invalidTotal} of their components parse and encode)`);
+  console.log(`component-tests: ${passed} passed, ${failures.length} failed, ${skipped} skipped; ` +
+    `assert_invalid: ${invalidTotal}, rejected by the validator ${invalidByValidator} ` +
+    `(${phraseMatched} with the expected phrase), by the parser ${invalidByParser}`);
+  if (process.env.TESSERA_SHOW_PHRASES) for (const m of phraseMismatches) console.log(`  phrase: ${m}`);
   for (const key of KNOWN_COMPONENT_FAILURES.keys()) {
     if (!knownSeen.has(key)) failures.push(`${key}: known failure no longer found`);
   }

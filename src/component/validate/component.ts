@@ -3,6 +3,7 @@
 // the sections in order, as the index spaces grow, the way the spec defines them.
 import { ValidationError } from '../../core/errors.ts';
 import type { FeatureSet } from '../../core/features.ts';
+import type { MemoryType } from '../../core/types.ts';
 import { validateModule } from '../../validate/module.ts';
 import type {
   Alias, Component, ComponentDecl, CoreInstance, CoreModuleDecl, CoreType, Export, ExternName, ExternType,
@@ -45,6 +46,14 @@ class Validator {
         case 'custom': break;
         case 'core-module': {
           validateModule(section.module, this.options.features === undefined ? {} : { features: this.options.features });
+          // Explainer.md, "Import and Export Definitions": core imports inside components
+          // are named by module and name together, which must be unique.
+          const keys = new Set<string>();
+          for (const imp of section.module.imports) {
+            const key = `${imp.module}:${imp.name}`;
+            if (keys.has(key)) throw new ValidationError(`duplicate import name \`${key}\``);
+            keys.add(key);
+          }
           s.coreModules.push(moduleTypeOf(section.module));
           break;
         }
@@ -137,14 +146,14 @@ class Validator {
           return { kind: t.kind, type: f };
         }
         case 'table': return { kind: 'table', type: t.type };
-        case 'memory': return { kind: 'memory', type: t.type };
+        case 'memory': checkMemoryType(t.type); return { kind: 'memory', type: t.type };
         case 'global': return { kind: 'global', type: t.type };
       }
     };
     for (const d of decls) {
       switch (d.kind) {
         case 'type':
-          if (d.type.kind === 'module') throw new ValidationError('module types cannot be nested in module types');
+          if (d.type.kind === 'module') throw new ValidationError('invalid leading byte: module types cannot be nested in module types');
           types.push(...moduleFuncTypes(d.type.group.types));
           break;
         case 'alias': {
@@ -156,7 +165,7 @@ class Validator {
         }
         case 'import': {
           const key = `${d.module}:${d.name}`;
-          if (importKeys.has(key)) throw new ValidationError(`duplicate import name \`${key}\` already defined`);
+          if (importKeys.has(key)) throw new ValidationError(`duplicate import name \`${key}\``);
           importKeys.add(key);
           imports.push({ module: d.module, name: d.name, type: extern(d.type) });
           break;
@@ -204,20 +213,8 @@ class Validator {
         case 'core-type': this.coreType(s, d.type); break;
         case 'type': s.types.push({ def: this.typeDef(s, d.type) }); break;
         case 'alias': this.alias(s, d.alias); break;
-        case 'import': {
-          const e = this.externType(s, d.type, false);
-          s.importNames.add(d.name, e);
-          s.imports.set(d.name.name, e);
-          this.push(s, e);
-          break;
-        }
-        case 'export': {
-          const e = this.externType(s, d.type, true);
-          s.exportNames.add(d.name, e);
-          s.exports.set(d.name.name, e);
-          this.push(s, e);
-          break;
-        }
+        case 'import': this.declareImport(s, d.name, this.externType(s, d.type, false)); break;
+        case 'export': this.declareExport(s, d.name, this.externType(s, d.type, true)); break;
       }
     }
     return kind === 'component-type' ? { imports: s.imports, exports: s.exports, defined: s.defined } : { exports: s.exports, defined: s.defined };
@@ -282,7 +279,8 @@ class Validator {
       const names = new NameSpace('export');
       const exports = new Map<string, EntityT>();
       for (const e of i.exports) {
-        const ent = this.item(s, e.sort, e.index, true);
+        let ent = this.item(s, e.sort, e.index, true);
+        if (ent.kind === 'type') ent = { kind: 'type', type: { def: ent.type.def } };
         names.add(e.name, ent);
         exports.set(e.name.name, ent);
       }
@@ -325,18 +323,30 @@ class Validator {
 
   alias(s: Scope, a: Alias): void {
     const t = a.target;
+    // Explainer.md, "Type Definitions": declarators of component and instance types
+    // describe types and instances only.
+    if (s.kind !== 'component' && a.sort !== 'type' && a.sort !== 'instance' && a.sort !== 'core type') {
+      throw new ValidationError(`aliases in ${s.kind === 'component-type' ? 'component' : 'instance'} types may only refer to types or instances`);
+    }
     if (t.kind === 'export') {
       const inst = at(s.instances, t.instance, 'instance');
       const e = inst.exports.get(t.name);
       if (e === undefined) throw new ValidationError(`instance ${t.instance} has no export named \`${t.name}\``);
-      if (sortOf(e) !== a.sort) throw new ValidationError(`export \`${t.name}\` for instance ${t.instance} is not a ${a.sort}`);
+      if (sortOf(e) !== a.sort) throw new ValidationError(`export \`${t.name}\` for instance ${t.instance} is not a ${a.sort === 'core module' ? 'module' : a.sort}`);
       if (e.kind === 'type') {
-        // A type reached through an instance export is named by that export.
+        // A type reached through an imported or exported instance is named by that
+        // instance's export (Explainer.md, "Import and Export Definitions").
         const entry: TypeEntry = { def: e.type.def };
-        s.importedTypes.add(entry);
-        s.exportedTypes.add(entry);
+        if (s.namedInstances.has(inst)) {
+          s.importedTypes.add(entry);
+          s.exportedTypes.add(entry);
+        }
         s.types.push(entry);
-      } else this.push(s, e);
+      } else {
+        // Instances nested in a named instance are named too.
+        if (e.kind === 'instance' && s.namedInstances.has(inst)) s.namedInstances.add(e.type);
+        this.push(s, e);
+      }
       return;
     }
     if (t.kind === 'core-export') {
@@ -388,11 +398,26 @@ class Validator {
   }
 
   import(s: Scope, i: Import): void {
-    const e = this.externType(s, i.type, false);
-    checkVisible(e, s.importedTypes, 'import');
-    s.importNames.add(i.name, e);
-    s.imports.set(i.name.name, e);
+    this.declareImport(s, i.name, this.externType(s, i.type, false));
+  }
+
+  declareImport(s: Scope, name: ExternName, e: EntityT): void {
+    if (s.kind !== 'instance-type') checkVisible(e, s.importedTypes, 'import');
+    s.importNames.add(name, e);
+    s.imports.set(name.name, e);
     if (e.kind === 'type') s.importedTypes.add(e.type);
+    if (e.kind === 'instance') s.namedInstances.add(e.type);
+    this.push(s, e);
+  }
+
+  declareExport(s: Scope, name: ExternName, e: EntityT): void {
+    if (e.kind === 'type') e = { kind: 'type', type: { def: e.type.def } };
+    if (e.kind === 'instance') e = { kind: 'instance', type: { ...e.type } };
+    if (s.kind !== 'instance-type') checkVisible(e, new Set([...s.importedTypes, ...s.exportedTypes]), 'export');
+    s.exportNames.add(name, e);
+    s.exports.set(name.name, e);
+    if (e.kind === 'type') s.exportedTypes.add(e.type);
+    if (e.kind === 'instance') s.namedInstances.add(e.type);
     this.push(s, e);
   }
 
@@ -404,12 +429,7 @@ class Validator {
       if (m) throw new ValidationError(`ascribed type of export is not compatible with item's type: ${m}`);
       e = ascribed;
     }
-    if (e.kind === 'type') e = { kind: 'type', type: { def: e.type.def } };
-    checkVisible(e, new Set([...s.importedTypes, ...s.exportedTypes]), 'export');
-    s.exportNames.add(x.name, e);
-    s.exports.set(x.name.name, e);
-    if (e.kind === 'type') s.exportedTypes.add(e.type);
-    this.push(s, e);
+    this.declareExport(s, x.name, e);
   }
 }
 
@@ -447,6 +467,14 @@ function pushCore(s: Scope, e: CoreExternT): void {
   }
 }
 
+/** https://webassembly.github.io/spec/core/valid/types.html#memory-types */
+function checkMemoryType(t: MemoryType): void {
+  const limit = t.addr === 'i64' ? 2n ** 48n : 65536n;
+  if (BigInt(t.limits.min) > limit || (t.limits.max !== undefined && BigInt(t.limits.max) > limit)) {
+    throw new ValidationError(t.addr === 'i64' ? 'memory size must be at most 2**48 pages' : 'memory size must be at most 65536 pages (4GiB)');
+  }
+}
+
 function freshen(t: InstanceT): InstanceT {
   if (t.defined.length === 0) return t;
   return new Substituter(new Map(t.defined.map((r) => [r, freshRid()]))).instance(t);
@@ -459,11 +487,14 @@ function freshen(t: InstanceT): InstanceT {
  */
 export function instantiate(c: ComponentT, args: ReadonlyMap<string, EntityT>): InstanceT {
   const map: RidMap = new Map();
+  const entries = new Map<TypeEntry, TypeEntry>();
   for (const [name, imp] of c.imports) {
     const arg = args.get(name);
     if (arg === undefined) throw new ValidationError(`missing import named \`${name}\``);
     let m: string | undefined;
     if (imp.kind === 'type' && arg.kind === 'type') {
+      // The instance's types refer to the argument's (and its name) in place of the import.
+      entries.set(imp.type, arg.type);
       const d = imp.type.def;
       if (d.kind === 'resource' && !map.has(d.rid) && !c.defined.includes(d.rid)) {
         if (arg.type.def.kind !== 'resource') m = 'expected resource, found defined type';
@@ -473,7 +504,7 @@ export function instantiate(c: ComponentT, args: ReadonlyMap<string, EntityT>): 
     if (m) throw new ValidationError(`type mismatch for component instantiation argument \`${name}\`: ${m}`);
   }
   for (const r of c.defined) map.set(r, freshRid());
-  const sub = new Substituter(map);
+  const sub = new Substituter(map, entries);
   const exports = new Map<string, EntityT>();
   for (const [name, e] of c.exports) exports.set(name, sub.entity(e));
   return { exports, defined: c.defined.map((r) => map.get(r) as number) };

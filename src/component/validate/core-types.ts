@@ -76,7 +76,7 @@ export function coreExternMismatch(a: CoreExternT, b: CoreExternT): string | und
   switch (b.kind) {
     case 'func': case 'tag': {
       const at = a.type as CoreFuncT;
-      return funcTypeEquals(at, b.type) ? undefined : `type mismatch: expected ${coreFuncTypeString(b.type)}, found ${coreFuncTypeString(at)}`;
+      return funcTypeEquals(at, b.type) ? undefined : `type mismatch: expected: ${coreFuncTypeString(b.type)}, found: ${coreFuncTypeString(at)}`;
     }
     case 'table': {
       const at = (a as typeof b).type;

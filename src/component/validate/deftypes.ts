@@ -74,7 +74,13 @@ export function defValType(scope: Scope, d: DefValType): ValDef {
     case 'option': out = { kind: 'option', type: vt(d.type) }; break;
     case 'result': out = { kind: 'result', ok: ov(d.ok), error: ov(d.error) }; break;
     case 'own': case 'borrow': return { kind: d.kind, resource: resourceEntry(scope, d.type) };
-    case 'stream': case 'future': return { kind: d.kind, element: ov(d.element) };
+    case 'stream': case 'future':
+      // Binary.md, "Type Definitions": `(stream char)` is rejected until its string-encoding
+      // semantics are settled (Explainer.md notes the same).
+      if (d.kind === 'stream' && d.element !== undefined && vt(d.element) === 'char') {
+        throw new ValidationError('`stream<char>` is not valid at this time');
+      }
+      return { kind: d.kind, element: ov(d.element) };
     case 'map': out = { kind: 'map', key: vt(d.key), value: vt(d.value) }; break;
   }
   const [size] = sizeAlign({ def: out });

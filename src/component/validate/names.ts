@@ -28,6 +28,17 @@ export function checkKebab(s: string, what = ''): void {
 
 /** Parses an extern name, throwing ValidationError with wasm-tools' phrase if malformed. */
 export function parseName(raw: string): ParsedName {
+  try {
+    return parseNameInner(raw);
+  } catch (e) {
+    if (e instanceof ValidationError && !e.phrase.startsWith('`' + raw + '` is not a valid')) {
+      throw new ValidationError(`\`${raw}\` is not a valid extern name: ${e.phrase}`);
+    }
+    throw e;
+  }
+}
+
+function parseNameInner(raw: string): ParsedName {
   const ann = /^\[(constructor|method|static)\]/.exec(raw);
   if (ann) {
     const rest = raw.slice(ann[0].length);
@@ -134,6 +145,11 @@ export class NameSpace {
   add(name: ExternName, e: EntityT): void {
     const raw = name.name;
     const p = parseName(raw);
+    const kinds = new Set<string>();
+    for (const attr of name.attributes) {
+      if (kinds.has(attr.kind)) throw new ValidationError(`duplicate '${attr.kind}' option in name`);
+      kinds.add(attr.kind);
+    }
     for (const attr of name.attributes) {
       if (attr.kind !== 'implements') continue;
       if (e.kind !== 'instance') throw new ValidationError('only instances can have an `implements` attribute');
@@ -144,6 +160,7 @@ export class NameSpace {
       }
       if (q.kind !== 'interface') throw new ValidationError(`\`implements\` value \`${attr.name}\` must be an interface name`);
     }
+    if (p.kind === 'constructor' || p.kind === 'method' || p.kind === 'static') this.#annotated(p, raw, e);
     const key = uniquenessKey(p, raw);
     const prev = this.#keys.get(key);
     if (prev !== undefined) throw new ValidationError(`${this.what} name \`${raw}\` conflicts with previous name \`${prev}\``);
@@ -152,7 +169,6 @@ export class NameSpace {
       this.#resources.set(e.type, p.label);
       this.#labels.add(p.label);
     }
-    if (p.kind === 'constructor' || p.kind === 'method' || p.kind === 'static') this.#annotated(p, raw, e);
   }
 
   #resourceName(t: VT | undefined, kind: 'own' | 'borrow'): TypeEntry | undefined {

@@ -42,6 +42,8 @@ export class Scope {
   readonly importedTypes = new Set<TypeEntry>();
   /** Type entries named by an export. */
   readonly exportedTypes = new Set<TypeEntry>();
+  /** Instances imported or exported here: aliasing a type out of one names it. */
+  readonly namedInstances = new Set<InstanceT>();
   /** Resources created here: fresh in each instance of the component (type). */
   readonly defined: number[] = [];
   /** Resources defined by `(type (resource ...))` in this very component. */

@@ -8,8 +8,10 @@ export type Subst = ReadonlyMap<number, number>;
 export class Substituter {
   readonly map: Subst;
   readonly #memo = new Map<TypeEntry, TypeEntry>();
-  constructor(map: Subst) {
+  /** `entries` maps type entries to their replacements (type imports to the arguments). */
+  constructor(map: Subst, entries?: ReadonlyMap<TypeEntry, TypeEntry>) {
     this.map = map;
+    if (entries) for (const [k, v] of entries) this.#memo.set(k, v);
   }
 
   entity(e: EntityT): EntityT {

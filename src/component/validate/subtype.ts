@@ -35,12 +35,13 @@ export function funcMismatch(a: FuncT, b: FuncT, map: RidMap): string | undefine
     const [an, at] = a.params[i];
     const [bn, bt] = b.params[i];
     if (an !== bn) return `expected parameter named \`${bn}\`, found \`${an}\``;
-    // Parameters are contravariant; component value subtyping is equality today.
-    const m = within(`type mismatch in function parameter \`${an}\``, valMismatch(bt, at, map));
+    // Component value subtyping is equality today, so the direction only shows in messages.
+    const m = within(`type mismatch in function parameter \`${an}\``, valMismatch(at, bt, map));
     if (m) return m;
   }
-  if (b.result === undefined) return a.result === undefined ? undefined : 'expected no result, found one';
-  if (a.result === undefined) return 'expected a result, found none';
+  // wasm-tools words result presence from the other side.
+  if (b.result === undefined) return a.result === undefined ? undefined : 'expected a result, found none';
+  if (a.result === undefined) return 'expected no result, found one';
   return within('type mismatch with result type', valMismatch(a.result, b.result, map));
 }
 
@@ -104,7 +105,11 @@ function asDef(t: VT): Def {
 
 export function valMismatch(a: VT, b: VT, map: RidMap): string | undefined {
   if (a === b) return undefined;
-  return valDefMismatch(asDef(a), asDef(b), map);
+  const ad = asDef(a);
+  const bd = asDef(b);
+  // In value positions a primitive is named itself ("expected u32, found tuple").
+  if (bd.kind === 'prim' && ad.kind !== 'prim') return `expected ${bd.type}, found ${defDescription(ad)}`;
+  return valDefMismatch(ad, bd, map);
 }
 
 function valDefMismatch(a: Def, b: Def, map: RidMap): string | undefined {

@@ -40,12 +40,26 @@ function entityNamed(e: EntityT, set: ReadonlySet<TypeEntry>): boolean {
   switch (e.kind) {
     case 'func': return funcNamed(e.type, set);
     case 'value': return named(e.type, set);
-    case 'type': return inner(e.type, set);
+    case 'type': {
+      const d = e.type.def;
+      if (d.kind === 'instance') return entityNamed({ kind: 'instance', type: d.type }, set);
+      if (d.kind === 'component') return entityNamed({ kind: 'component', type: d.type }, set);
+      return inner(e.type, set);
+    }
     case 'instance': {
       // An instance's own type exports name the types its other exports use.
       const local = new Set(set);
       for (const x of e.type.exports.values()) if (x.kind === 'type') local.add(x.type);
       return [...e.type.exports.values()].every((x) => entityNamed(x, local));
+    }
+    case 'component': {
+      // A component type names what it imports (for its imports) and exports.
+      const imported = new Set(set);
+      for (const x of e.type.imports.values()) if (x.kind === 'type') imported.add(x.type);
+      if (![...e.type.imports.values()].every((x) => entityNamed(x, imported))) return false;
+      const all = new Set(imported);
+      for (const x of e.type.exports.values()) if (x.kind === 'type') all.add(x.type);
+      return [...e.type.exports.values()].every((x) => entityNamed(x, all));
     }
     default: return true;
   }
