@@ -5,6 +5,13 @@
 // without immediates are the one shared frozen object per mnemonic, as the decoder makes.
 import type { Catch, Instr, MemArg } from '../core/ast.ts';
 import { OPCODES, type OpDef } from '../core/opcodes.ts';
+import {
+  IMM_BLOCKTYPE, IMM_BR_ON_CAST, IMM_BR_TABLE, IMM_CALL_INDIRECT, IMM_CODE, IMM_DATA, IMM_ELEM, IMM_F32,
+  IMM_F64, IMM_FENCE, IMM_FUNC, IMM_GLOBAL, IMM_HEAPTYPE, IMM_I32, IMM_I64, IMM_LABEL, IMM_LANE, IMM_LOCAL,
+  IMM_MEMARG, IMM_MEMARG_LANE, IMM_MEMORY, IMM_MEMORY_COPY, IMM_MEMORY_INIT, IMM_NONE, IMM_REFTYPE,
+  IMM_SELECT, IMM_SHUFFLE, IMM_TABLE, IMM_TABLE_COPY, IMM_TABLE_INIT, IMM_TAG, IMM_TRY_TABLE, IMM_TYPE,
+  IMM_TYPE_DATA, IMM_TYPE_ELEM, IMM_TYPE_FIELD, IMM_TYPE_LEN, IMM_TYPE_TYPE, IMM_V128,
+} from '../core/opcodes/def.ts';
 import type { BlockType, RefType, ValType } from '../core/types.ts';
 import type { ModuleContext } from './context.ts';
 import { type Cursor, T_ID, T_ID_STRING, T_KEYWORD, T_LPAREN, T_RESERVED } from './cursor.ts';
@@ -38,6 +45,8 @@ interface TextOp {
   readonly align: number;
   /** The shared instance of an instruction without immediates. */
   readonly bare: Instr | undefined;
+  /** IMM_CODE of the immediate kind: `immediates` switches on numbers, a jump table. */
+  readonly imm: number;
 }
 
 const OPS = new Map<string, TextOp>();
@@ -46,6 +55,7 @@ for (const def of OPCODES) {
   const memory = def.imm === 'memarg' || def.imm === 'memarg_lane';
   OPS.set(def.name, {
     def, role: ROLES[def.name] ?? PLAIN, bare, align: memory ? naturalAlignment(def.name) : 0, cache: undefined,
+    imm: IMM_CODE[def.imm],
   });
 }
 const END_INSTR = (OPS.get('end') as TextOp).bare as Instr;
@@ -199,10 +209,14 @@ const OP_LIST = [...OPS.values()];
 const HASH_BITS = 12;
 const HASH_MASK = (1 << HASH_BITS) - 1;
 const OP_TABLE = new Int32Array(1 << HASH_BITS);
+/** The full hash of the mnemonic in each slot. */
+const OP_HASH = new Int32Array(1 << HASH_BITS);
 for (let k = 0; k < OP_LIST.length; k++) {
-  let slot = keywordHash(OP_LIST[k].def.name) & HASH_MASK;
+  const h = keywordHash(OP_LIST[k].def.name);
+  let slot = h & HASH_MASK;
   while (OP_TABLE[slot] !== 0) slot = (slot + 1) & HASH_MASK;
   OP_TABLE[slot] = k + 1;
+  OP_HASH[slot] = h;
 }
 
 function lookup(ctx: ModuleContext): TextOp {
@@ -212,18 +226,16 @@ function lookup(ctx: ModuleContext): TextOp {
   const start = c.start[i];
   const len = c.end[i] - start;
   const text = c.text;
-  for (let slot = c.tokens.hash[i] & HASH_MASK; ; slot = (slot + 1) & HASH_MASK) {
+  const h = c.tokens.hash[i];
+  for (let slot = h & HASH_MASK; ; slot = (slot + 1) & HASH_MASK) {
     const e = OP_TABLE[slot];
     if (e === 0) return c.unexpected(i);
     const op = OP_LIST[e - 1];
     const name = op.def.name;
-    if (name.length === len) {
-      let k = 0;
-      while (k < len && name.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-      if (k === len) {
-        c.pos++;
-        return op;
-      }
+    // The whole hash first: the chain's other entries fail it without reading characters.
+    if (OP_HASH[slot] === h && name.length === len && text.startsWith(name, start)) {
+      c.pos++;
+      return op;
     }
   }
 }
@@ -424,7 +436,8 @@ function memArg(ctx: ModuleContext, entry: TextOp, memory: number): MemArg {
   const c: Cursor = ctx.c;
   let offset: number | bigint = 0;
   let align = -1;
-  if (c.kind[c.pos] === T_KEYWORD && c.text.startsWith('offset=', c.start[c.pos])) {
+  // Most memory instructions have neither: the first character rules them out cheaply.
+  if (c.kind[c.pos] === T_KEYWORD && c.text.charCodeAt(c.start[c.pos]) === 0x6f && c.text.startsWith('offset=', c.start[c.pos])) {
     const i = c.pos++;
     try {
       offset = parseU64(c.text, c.start[i] + 7, c.end[i]);
@@ -432,7 +445,7 @@ function memArg(ctx: ModuleContext, entry: TextOp, memory: number): MemArg {
       c.numberError(i, e, 'i64 constant out of range');
     }
   }
-  if (c.kind[c.pos] === T_KEYWORD && c.text.startsWith('align=', c.start[c.pos])) {
+  if (c.kind[c.pos] === T_KEYWORD && c.text.charCodeAt(c.start[c.pos]) === 0x61 && c.text.startsWith('align=', c.start[c.pos])) {
     const i = c.pos++;
     let n: number | bigint = 0;
     try {
@@ -542,11 +555,11 @@ function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
   const def = entry.def;
   const op = def.name;
   let instr: object;
-  switch (def.imm) {
-    case 'none': case 'blocktype': case 'try_table':
+  switch (entry.imm) {
+    case IMM_NONE: case IMM_BLOCKTYPE: case IMM_TRY_TABLE:
       throw new Error(`parser: ${op} is handled as a block or bare instruction`);
-    case 'label': return shared(entry, labelIndex(ctx, body), 'label');
-    case 'br_table': {
+    case IMM_LABEL: return shared(entry, labelIndex(ctx, body), 'label');
+    case IMM_BR_TABLE: {
       const labels: number[] = [];
       while (c.atIndex()) labels.push(labelIndex(ctx, body));
       if (labels.length === 0) c.unexpected();
@@ -554,22 +567,22 @@ function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
       instr = { op, labels, default: dflt };
       break;
     }
-    case 'func': instr = { op, func: ctx.index('func') }; break;
-    case 'call_indirect': {
+    case IMM_FUNC: instr = { op, func: ctx.index('func') }; break;
+    case IMM_CALL_INDIRECT: {
       const table = c.atIndex() ? ctx.index('table') : 0;
       instr = { op, type: typeUse(ctx), table };
       break;
     }
-    case 'local': return shared(entry, localIndex(ctx, body), 'local');
-    case 'global': return shared(entry, ctx.index('global'), 'global');
-    case 'table': instr = { op, table: c.atIndex() ? ctx.index('table') : 0 }; break;
-    case 'memory': instr = { op, memory: c.atIndex() ? ctx.index('memory') : 0 }; break;
-    case 'memarg': {
+    case IMM_LOCAL: return shared(entry, localIndex(ctx, body), 'local');
+    case IMM_GLOBAL: return shared(entry, ctx.index('global'), 'global');
+    case IMM_TABLE: instr = { op, table: c.atIndex() ? ctx.index('table') : 0 }; break;
+    case IMM_MEMORY: instr = { op, memory: c.atIndex() ? ctx.index('memory') : 0 }; break;
+    case IMM_MEMARG: {
       const memory = c.atIndex() ? ctx.index('memory') : 0;
       instr = { op, memarg: memArg(ctx, entry, memory) };
       break;
     }
-    case 'memarg_lane': {
+    case IMM_MEMARG_LANE: {
       // A memory index comes first only if a memarg or the lane follows it.
       const memory = c.atIndex() && (c.kind[c.pos] !== T_RESERVED || c.atNat(c.pos + 1) || isMemArgKeyword(ctx, c.pos + 1))
         ? ctx.index('memory') : 0;
@@ -577,13 +590,13 @@ function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
       instr = { op, memarg, lane: lane(ctx) };
       break;
     }
-    case 'i32': return shared(entry, c.intN(32), 'value');
-    case 'i64': instr = { op, value: c.i64() }; break;
-    case 'f32': instr = { op, bits: c.f32() }; break;
-    case 'f64': instr = { op, bits: c.f64() }; break;
-    case 'v128': instr = { op, bytes: v128Const(ctx) }; break;
-    case 'lane': instr = { op, lane: lane(ctx) }; break;
-    case 'shuffle': {
+    case IMM_I32: return shared(entry, c.intN(32), 'value');
+    case IMM_I64: instr = { op, value: c.i64() }; break;
+    case IMM_F32: instr = { op, bits: c.f32() }; break;
+    case IMM_F64: instr = { op, bits: c.f64() }; break;
+    case IMM_V128: instr = { op, bytes: v128Const(ctx) }; break;
+    case IMM_LANE: instr = { op, lane: lane(ctx) }; break;
+    case IMM_SHUFFLE: {
       const lanes = new Uint8Array(16);
       const at = c.pos;
       if (numerals(ctx) !== 16) c.fail(at, 'invalid lane length');
@@ -601,61 +614,61 @@ function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
       instr = { op, lanes };
       break;
     }
-    case 'select': {
+    case IMM_SELECT: {
       if (!c.atParen('result')) return UNTYPED_SELECT;
       const types: ValType[] = [];
       results(ctx, types);
       instr = { op, types };
       break;
     }
-    case 'heaptype': instr = { op, heap: heapType(ctx) }; break;
-    case 'reftype': instr = { op, ref: refType(ctx) }; break;
-    case 'type': instr = { op, type: ctx.index('type') }; break;
-    case 'type_field': {
+    case IMM_HEAPTYPE: instr = { op, heap: heapType(ctx) }; break;
+    case IMM_REFTYPE: instr = { op, ref: refType(ctx) }; break;
+    case IMM_TYPE: instr = { op, type: ctx.index('type') }; break;
+    case IMM_TYPE_FIELD: {
       const type = ctx.index('type');
       instr = { op, type, field: fieldIndex(ctx, type) };
       break;
     }
-    case 'type_len': {
+    case IMM_TYPE_LEN: {
       const type = ctx.index('type');
       instr = { op, type, length: c.u32() };
       break;
     }
-    case 'type_data': {
+    case IMM_TYPE_DATA: {
       ctx.needsDataCount = true;
       const type = ctx.index('type');
       instr = { op, type, data: ctx.index('data') };
       break;
     }
-    case 'type_elem': {
+    case IMM_TYPE_ELEM: {
       const type = ctx.index('type');
       instr = { op, type, elem: ctx.index('elem') };
       break;
     }
-    case 'type_type': {
+    case IMM_TYPE_TYPE: {
       const type = ctx.index('type');
       instr = { op, type, srcType: ctx.index('type') };
       break;
     }
-    case 'tag': instr = { op, tag: ctx.index('tag') }; break;
-    case 'br_on_cast': {
+    case IMM_TAG: instr = { op, tag: ctx.index('tag') }; break;
+    case IMM_BR_ON_CAST: {
       const label = labelIndex(ctx, body);
       const from: RefType = refType(ctx);
       instr = { op, label, from, to: refType(ctx) };
       break;
     }
-    case 'data':
+    case IMM_DATA:
       ctx.needsDataCount = true;
       instr = { op, data: ctx.index('data') };
       break;
-    case 'elem': instr = { op, elem: ctx.index('elem') }; break;
-    case 'memory_init': {
+    case IMM_ELEM: instr = { op, elem: ctx.index('elem') }; break;
+    case IMM_MEMORY_INIT: {
       ctx.needsDataCount = true;
       const memory = c.atIndex(c.pos + 1) ? ctx.index('memory') : 0;
       instr = { op, data: ctx.index('data'), memory };
       break;
     }
-    case 'memory_copy': {
+    case IMM_MEMORY_COPY: {
       if (!c.atIndex()) instr = { op, memory: 0, srcMemory: 0 };
       else {
         const memory = ctx.index('memory');
@@ -663,12 +676,12 @@ function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
       }
       break;
     }
-    case 'table_init': {
+    case IMM_TABLE_INIT: {
       const table = c.atIndex(c.pos + 1) ? ctx.index('table') : 0;
       instr = { op, elem: ctx.index('elem'), table };
       break;
     }
-    case 'table_copy': {
+    case IMM_TABLE_COPY: {
       if (!c.atIndex()) instr = { op, table: 0, srcTable: 0 };
       else {
         const table = ctx.index('table');
@@ -676,7 +689,8 @@ function immediates(ctx: ModuleContext, body: Body, entry: TextOp): Instr {
       }
       break;
     }
-    case 'fence': instr = { op }; break;
+    case IMM_FENCE: instr = { op }; break;
+    default: throw new Error(`parser: ${op} has an immediate kind it does not know`);
   }
   return instr as Instr;
 }
