@@ -67,6 +67,8 @@ class ModuleValidator {
   /** Every instruction's immediates pass through this one object. */
   readonly scratch = immScratch();
 
+  /** Offset of the first section with each id (see at). */
+  #sectionStarts: Map<number, number> | undefined = undefined;
   // The reader of the last body streamed, reused for the next, and the tables for its features.
   #reader: Reader | undefined = undefined;
   #streamTable: StreamTable | undefined = undefined;
@@ -84,8 +86,12 @@ class ModuleValidator {
 
   /** The offset of a section in the decoded bytes, for errors about its entries. */
   at(name: SectionName): number | undefined {
-    const id = SECTION_ID[name];
-    return this.m.source?.sections.find((s) => s.id === id)?.start;
+    // Asked once per function and per constant expression: the spans are indexed on first use.
+    if (!this.#sectionStarts) {
+      this.#sectionStarts = new Map();
+      for (const s of this.m.source?.sections ?? []) if (!this.#sectionStarts.has(s.id)) this.#sectionStarts.set(s.id, s.start);
+    }
+    return this.#sectionStarts.get(SECTION_ID[name]);
   }
 
   fail(message: string, section: SectionName): never {
@@ -134,7 +140,9 @@ class ModuleValidator {
         case 'tag': tags.push(tagTypeId(d.type.type, 'import')); break;
       }
     }
-    for (const f of m.funcs) funcs.push(funcTypeId(f.type, 'func'));
+    // Indexed loops over the long lists: this code runs once per module, mostly before the
+    // optimizing compiler sees it, and for-of would allocate an iterator result per item.
+    for (let k = 0; k < m.funcs.length; k++) funcs.push(funcTypeId(m.funcs[k].type, 'func'));
     for (const t of m.tables) table(t.type, 'table');
     for (const mem of m.memories) memory(mem.type, 'memory');
     if (memAddr.length > 1 && !this.features.has('multi-memory')) this.fail('multiple memories', 'memory');
@@ -157,17 +165,26 @@ class ModuleValidator {
   #declaredRefs(count: number): Uint8Array {
     const refs = new Uint8Array(count);
     const scan = (e: Expr) => {
-      for (const i of e) if (i.op === 'ref.func' && i.func < count) refs[i.func] = 1;
+      for (let k = 0; k < e.length; k++) {
+        const i = e[k];
+        if (i.op === 'ref.func' && i.func < count) refs[i.func] = 1;
+      }
     };
     const m = this.m;
-    for (const ex of m.exports) if (ex.kind === 'func' && ex.index < count) refs[ex.index] = 1;
-    for (const g of m.globals) scan(g.init);
+    for (let k = 0; k < m.exports.length; k++) {
+      const ex = m.exports[k];
+      if (ex.kind === 'func' && ex.index < count) refs[ex.index] = 1;
+    }
+    for (let k = 0; k < m.globals.length; k++) scan(m.globals[k].init);
     for (const t of m.tables) if (t.init) scan(t.init);
     for (const e of m.elems) {
-      for (const init of e.init) scan(init);
+      for (let k = 0; k < e.init.length; k++) scan(e.init[k]);
       if (e.mode.kind === 'active') scan(e.mode.offset);
     }
-    for (const d of m.datas) if (d.mode.kind === 'active') scan(d.mode.offset);
+    for (let k = 0; k < m.datas.length; k++) {
+      const d = m.datas[k];
+      if (d.mode.kind === 'active') scan(d.mode.offset);
+    }
     return refs;
   }
 
@@ -197,7 +214,7 @@ class ModuleValidator {
     }
     m.elems.forEach((e, k) => {
       const type = ctx.elemTypes[k];
-      for (const init of e.init) this.#constExpr(init, type, 'elem');
+      for (let j = 0; j < e.init.length; j++) this.#constExpr(e.init[j], type, 'elem');
       if (e.mode.kind === 'active') {
         const x = e.mode.table;
         if (x >= ctx.tableAddr.length) this.fail(`unknown table ${x}`, 'elem');
@@ -205,7 +222,8 @@ class ModuleValidator {
         if (!isSubtype(type, ctx.tableElem[x])) this.fail(`type mismatch: element segment ${k} does not match table ${x}`, 'elem');
       }
     });
-    for (const d of m.datas) {
+    for (let k = 0; k < m.datas.length; k++) {
+      const d = m.datas[k];
       if (d.mode.kind !== 'active') continue;
       const x = d.mode.memory;
       if (x >= ctx.memAddr.length) this.fail(`unknown memory ${x}`, 'data');
@@ -215,7 +233,7 @@ class ModuleValidator {
       this.fail('data count and data section have inconsistent lengths', 'datacount');
     }
     const imported = ctx.funcs.length - m.funcs.length;
-    m.funcs.forEach((f, k) => this.#func(f, ctx.funcs[imported + k]));
+    for (let k = 0; k < m.funcs.length; k++) this.#func(m.funcs[k], ctx.funcs[imported + k]);
   }
 
   #exports(): void {
@@ -226,7 +244,9 @@ class ModuleValidator {
       global: ctx.globalType.length, tag: ctx.tags.length,
     };
     const what = { func: 'function', table: 'table', memory: 'memory', global: 'global', tag: 'tag' };
-    for (const e of this.m.exports) {
+    const exports = this.m.exports;
+    for (let k = 0; k < exports.length; k++) {
+      const e = exports[k];
       if (names.has(e.name)) this.fail(`duplicate export name ${JSON.stringify(e.name)}`, 'export');
       names.add(e.name);
       if (e.index >= counts[e.kind]) this.fail(`unknown ${what[e.kind]} ${e.index}`, 'export');
@@ -262,7 +282,8 @@ class ModuleValidator {
     const v = this.v;
     v.at = this.at(section);
     v.beginConst(type);
-    for (const i of e) {
+    for (let k = 0; k < e.length; k++) {
+      const i = e[k];
       if (!CONSTANT.has(i.op)) this.fail(`constant expression required: ${i.op} is not constant`, section);
       if (EXTENDED.has(i.op) && !this.features.has('extended-const')) this.fail(`constant expression required: ${i.op} needs extended-const`, section);
       if (i.op === 'global.get' && i.global < this.ctx.visibleGlobals && this.ctx.globalMutable[i.global]) {

@@ -8,6 +8,10 @@ import { canonicalizeGroup, canonType, type CanonType, KIND_FUNC } from './canon
 import { matchesSupertype } from './subtype.ts';
 import { CONCRETE, heapCode, heapOf, isNullable, isRef, storageCode, typeName } from './type-codes.ts';
 
+const NO_INDEX = (index: number): number => {
+  throw new Error(`type index ${index} where none can occur`);
+};
+
 export class TypeContext {
   /** Canonical id of each type index. */
   readonly canon: Int32Array;
@@ -71,6 +75,8 @@ export class TypeContext {
   }
 
   valType(t: ValType, offset?: number): number {
+    // Numeric types and abstract references name no type index: no closure to look one up.
+    if (typeof t === 'string' || typeof t.heap === 'string') return storageCode(t, NO_INDEX);
     return storageCode(t, (i) => this.id(i, offset));
   }
 
