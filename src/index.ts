@@ -30,4 +30,5 @@ export { parseComponentWast, type ComponentCommand, type ScriptComponent } from 
 export { externNameView, type ExternNameView } from './component/names.ts';
 export { CANONS, type CanonDef } from './component/codes.ts';
 export { emptyComponent, type Component } from './component/ast.ts';
+export { validateComponent, type ValidateComponentOptions } from './component/validate/component.ts';
 export type * as ComponentAst from './component/ast.ts';

@@ -88,7 +88,11 @@ export function flattenFuncType(f: FuncT, context: 'lift' | 'lower', async: bool
   const paramsSpill = params.length > maxParams;
   const resultsSpill = results.length > MAX_FLAT_RESULTS;
   const memoryForParams = paramsSpill || f.params.some(([, t]) => usesMemory(t));
-  const memoryForResults = usesMemory(f.result) || resultsSpill;
+  // An async lift returns through `task.return`, which carries its own options; an async
+  // lower always writes results through a pointer (CanonicalABI.md, "canon lift/lower").
+  const memoryForResults = context === 'lift' && async ? false
+    : context === 'lower' && async ? f.result !== undefined
+    : usesMemory(f.result) || resultsSpill;
   const coreParams: CoreValType[] = paramsSpill ? ['i32'] : params;
   let core: CoreFuncT;
   if (context === 'lift') {
@@ -99,7 +103,7 @@ export function flattenFuncType(f: FuncT, context: 'lift' | 'lower', async: bool
   } else {
     core = resultsSpill ? { params: [...coreParams, 'i32'], results: [] } : { params: coreParams, results };
   }
-  return { core, memoryForParams, memoryForResults, resultsAllocate: usesMemory(f.result) };
+  return { core, memoryForParams, memoryForResults, resultsAllocate: !(context === 'lift' && async) && usesMemory(f.result) };
 }
 
 function alignTo(n: number, a: number): number {

@@ -11,7 +11,7 @@ import type {
 } from '../ast.ts';
 import { validateCanon } from './canon.ts';
 import { coreExternMismatch, moduleFuncTypes, moduleTypeOf } from './core-types.ts';
-import { defValType, funcType } from './deftypes.ts';
+import { containsBorrow, defValType, funcType } from './deftypes.ts';
 import {
   type ComponentT, type CoreExternT, type CoreFuncT, type Def, type EntityT, type FuncT, freshRid,
   type InstanceT, type ModuleT, type TypeEntry, type VT,
@@ -20,7 +20,7 @@ import { NameSpace } from './names.ts';
 import { at, Scope, type ScopeKind } from './scope.ts';
 import { mentionsResource, Substituter } from './subst.ts';
 import { defMismatch, entityMismatch, type RidMap } from './subtype.ts';
-import { checkVisible } from './visibility.ts';
+import { checkVisible, exportNames } from './visibility.ts';
 
 export interface ValidateComponentOptions {
   /** Features for embedded core modules (default: all Tessera knows). */
@@ -280,7 +280,7 @@ class Validator {
       const exports = new Map<string, EntityT>();
       for (const e of i.exports) {
         let ent = this.item(s, e.sort, e.index, true);
-        if (ent.kind === 'type') ent = { kind: 'type', type: { def: ent.type.def } };
+        if (ent.kind === 'type') ent = { kind: 'type', type: { def: ent.type.def, origin: ent.type } };
         names.add(e.name, ent);
         exports.set(e.name.name, ent);
       }
@@ -336,7 +336,7 @@ class Validator {
       if (e.kind === 'type') {
         // A type reached through an imported or exported instance is named by that
         // instance's export (Explainer.md, "Import and Export Definitions").
-        const entry: TypeEntry = { def: e.type.def };
+        const entry: TypeEntry = { def: e.type.def, aliasOf: e.type };
         if (s.namedInstances.has(inst)) {
           s.importedTypes.add(entry);
           s.exportedTypes.add(entry);
@@ -411,13 +411,22 @@ class Validator {
   }
 
   declareExport(s: Scope, name: ExternName, e: EntityT): void {
-    if (e.kind === 'type') e = { kind: 'type', type: { def: e.type.def } };
+    if (e.kind === 'type') e = { kind: 'type', type: { def: e.type.def, origin: e.type } };
     if (e.kind === 'instance') e = { kind: 'instance', type: { ...e.type } };
-    if (s.kind !== 'instance-type') checkVisible(e, new Set([...s.importedTypes, ...s.exportedTypes]), 'export');
+    if (s.kind !== 'instance-type') {
+      checkVisible(e, new Set([...s.importedTypes, ...s.exportedTypes]), 'export');
+      // Binary.md, "Type Definitions": no transitive `borrow` in an exported value type.
+      const exported = e.kind === 'value' ? e.type : e.kind === 'type' && isValDef(e.type.def) ? e.type : undefined;
+      if (exported !== undefined && containsBorrow(exported)) throw new ValidationError(`${e.kind} not valid to be used as export: it contains a \`borrow\` type`);
+    }
     s.exportNames.add(name, e);
     s.exports.set(name.name, e);
-    if (e.kind === 'type') s.exportedTypes.add(e.type);
-    if (e.kind === 'instance') s.namedInstances.add(e.type);
+    if (e.kind === 'type') for (const t of exportNames(e.type)) s.exportedTypes.add(t);
+    if (e.kind === 'instance') {
+      s.namedInstances.add(e.type);
+      // The types an exported instance exports are named by it.
+      for (const x of e.type.exports.values()) if (x.kind === 'type') for (const t of exportNames(x.type)) s.exportedTypes.add(t);
+    }
     this.push(s, e);
   }
 
@@ -431,6 +440,10 @@ class Validator {
     }
     this.declareExport(s, x.name, e);
   }
+}
+
+function isValDef(d: Def): boolean {
+  return d.kind !== 'resource' && d.kind !== 'func' && d.kind !== 'component' && d.kind !== 'instance';
 }
 
 export function sortOf(e: EntityT): Sort {

@@ -80,7 +80,12 @@ export function defValType(scope: Scope, d: DefValType): ValDef {
       if (d.kind === 'stream' && d.element !== undefined && vt(d.element) === 'char') {
         throw new ValidationError('`stream<char>` is not valid at this time');
       }
-      return { kind: d.kind, element: ov(d.element) };
+      {
+        const element = ov(d.element);
+        // Binary.md, "Type Definitions": a borrow cannot outlive the call that lends it.
+        if (containsBorrow(element)) throw new ValidationError(`${d.kind} element type cannot contain a \`borrow\` type`);
+        return { kind: d.kind, element };
+      }
     case 'map': out = { kind: 'map', key: vt(d.key), value: vt(d.value) }; break;
   }
   const [size] = sizeAlign({ def: out });

@@ -76,6 +76,10 @@ export type Def =
 /** One entry of the type index space. */
 export interface TypeEntry {
   readonly def: Def;
+  /** The entry this one re-exports (an instance's export names what it stands for). */
+  readonly origin?: TypeEntry;
+  /** The instance export this entry was aliased from. */
+  readonly aliasOf?: TypeEntry;
 }
 
 export type EntityT =

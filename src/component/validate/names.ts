@@ -118,12 +118,20 @@ function checkSemver(v: string): void {
   if (i < v.length) throw new ValidationError(`unexpected character '${v[i]}'`);
 }
 
-/** The key of strong uniqueness: case-insensitive, annotations stripped to their label. */
+/**
+ * Explainer.md, "Name Uniqueness": the canonical form of a name is lowercase,
+ * `[method]l.l` and `[static]l.l` become `l`, other annotations but `[constructor]` are
+ * stripped.
+ */
 function uniquenessKey(p: ParsedName, raw: string): string {
   switch (p.kind) {
     case 'plain': return p.label.toLowerCase();
     case 'constructor': return `[constructor]${p.resource.toLowerCase()}`;
-    case 'method': case 'static': return p.name.toLowerCase();
+    case 'method': case 'static': {
+      const r = p.resource.toLowerCase();
+      const n = p.name.toLowerCase();
+      return r === n ? n : `${r}.${n}`;
+    }
     case 'interface': return raw.toLowerCase();
   }
 }

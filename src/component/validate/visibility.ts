@@ -49,7 +49,9 @@ function entityNamed(e: EntityT, set: ReadonlySet<TypeEntry>): boolean {
     case 'instance': {
       // An instance's own type exports name the types its other exports use.
       const local = new Set(set);
-      for (const x of e.type.exports.values()) if (x.kind === 'type') local.add(x.type);
+      for (const x of e.type.exports.values()) {
+        for (let t = x.kind === 'type' ? x.type : undefined; t !== undefined; t = t.origin ?? t.aliasOf) local.add(t);
+      }
       return [...e.type.exports.values()].every((x) => entityNamed(x, local));
     }
     case 'component': {
@@ -63,6 +65,20 @@ function entityNamed(e: EntityT, set: ReadonlySet<TypeEntry>): boolean {
     }
     default: return true;
   }
+}
+
+/**
+ * The entries an exported type entry names: itself, and the instance exports it was
+ * aliased from through any re-exports (the instance's types are what its functions use).
+ * A re-export of a local definition names only the new entry (Explainer.md, "External
+ * visibility": `(export $R' "r" (type $R))` names `$R'`, not `$R`).
+ */
+export function exportNames(e: TypeEntry): TypeEntry[] {
+  const out = [e];
+  for (let t: TypeEntry | undefined = e; t !== undefined; t = t.origin ?? t.aliasOf) {
+    if (t.aliasOf !== undefined) out.push(t.aliasOf);
+  }
+  return out;
 }
 
 export function checkVisible(e: EntityT, set: ReadonlySet<TypeEntry>, what: 'import' | 'export'): void {
