@@ -406,10 +406,12 @@ export class FuncValidator {
   /**
    * Validates a function body's instructions from its bytes, starting at `r.pos` (after the
    * locals) and ending after the `end` that closes the function, where `r.pos` is left.
-   * No instruction objects: the frequent single-byte instructions are decoded and checked
-   * in place, through the same helpers op() uses; the rest are read into `scratch` by the
-   * decoder's readImmediates and checked by op(). Malformed bytes throw the decoder's
-   * DecodeError, since every read goes through the Reader's primitives (or readOpcode).
+   * No instruction objects: the frequent instructions (the stream table's kinds) are decoded
+   * and checked in place, their common case inline and anything else through the helpers
+   * op() uses; the rest are read into `scratch` by the decoder's readImmediates and checked by
+   * op(). Malformed bytes throw the decoder's DecodeError: the inline reads accept only
+   * encodings every Reader primitive accepts alike, and hand anything else to the Reader (or
+   * to readOpcode on the general path).
    * `enabled` is set when the bytes were decoded with other features than the validator's.
    */
   stream(
