@@ -6,14 +6,14 @@ import type { FeatureSet } from '../../core/features.ts';
 import type { MemoryType } from '../../core/types.ts';
 import { validateModule } from '../../validate/module.ts';
 import type {
-  Alias, Component, ComponentDecl, CoreInstance, CoreModuleDecl, CoreType, Export, ExternName, ExternType,
+  Alias, Component, ComponentDecl, CoreExternType, CoreInstance, CoreModuleDecl, CoreType, Export, ExternName, ExternType,
   Import, Instance, Sort, TypeDef,
 } from '../ast.ts';
 import { validateCanon } from './canon.ts';
 import { coreExternMismatch, moduleFuncTypes, moduleTypeOf } from './core-types.ts';
 import { containsBorrow, defValType, funcType } from './deftypes.ts';
 import {
-  type ComponentT, type CoreExternT, type CoreFuncT, type Def, type EntityT, type FuncT, freshRid,
+  type ComponentT, type CoreExternT, type CoreFuncT, type Def, type EntityT, freshRid,
   type InstanceT, type ModuleT, type TypeEntry, type VT,
 } from './model.ts';
 import { NameSpace } from './names.ts';
@@ -136,7 +136,7 @@ class Validator {
     const imports: { module: string; name: string; type: CoreExternT }[] = [];
     const exports = new Map<string, CoreExternT>();
     const importKeys = new Set<string>();
-    const extern = (t: import('../ast.ts').CoreExternType): CoreExternT => {
+    const extern = (t: CoreExternType): CoreExternT => {
       switch (t.kind) {
         case 'func': case 'tag': {
           const index = t.kind === 'func' ? t.type : t.type.type;
@@ -523,4 +523,3 @@ export function instantiate(c: ComponentT, args: ReadonlyMap<string, EntityT>): 
   return { exports, defined: c.defined.map((r) => map.get(r) as number) };
 }
 
-export type { ExternName, ModuleT, FuncT };
