@@ -54,3 +54,16 @@ test('tessera validate: malformed text reports line:column; features and usage e
   assert.equal(run('--features', 'wasm2,bogus', gc).code, 2);
   assert.equal(run().code, 2);
 });
+
+test('tessera validate: components, binary and text', () => {
+  const hello = fileURLToPath(new URL('../../test/fixtures/component/hello.component.wasm', import.meta.url));
+  assert.equal(run(hello).code, 0);
+  const good = join(dir, 'good.wat');
+  writeFileSync(good, ';; a component\n(component (core module (func (export "f"))))');
+  assert.equal(run(good).code, 0);
+  const bad = join(dir, 'dup.wat');
+  writeFileSync(bad, '(component (import "a" (func)) (import "a" (func)))');
+  const r = run(bad);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /import name `a` conflicts with previous name `a`/);
+});

@@ -5,19 +5,25 @@ import { parseArgs } from 'node:util';
 import type { Module } from '../core/ast.ts';
 import { DecodeError, ParseError, ValidationError } from '../core/errors.ts';
 import { ALL_FEATURES, type FeatureSet, parseFeatureList } from '../core/features.ts';
+import { decodeComponent, isComponent } from '../component/binary/decode.ts';
+import { parseComponent } from '../component/text/parse.ts';
+import { validateComponent } from '../component/validate/component.ts';
 import { parseWat } from '../text/parse.ts';
 import { validateModule } from '../validate/module.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+/** Text whose first form, after comments, is `(component`. */
+const COMPONENT_TEXT = /^\s*(?:(?:;;[^\n]*\n|\(;[\s\S]*?;\))\s*)*\(component\b/;
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'Check that a module (.wasm or .wat) is valid',
+  summary: 'Check that a module or component (.wasm or .wat) is valid',
   help: `Usage: tessera validate [options] <file.wasm|file.wat>
 
-Decodes (or parses) a module and validates it as the WebAssembly 3.0 spec does. A binary
-is recognised by its magic bytes, anything else is read as text.
+Decodes (or parses) a module and validates it as the WebAssembly 3.0 spec does, or a
+component as the Component Model does. A binary is recognised by its magic bytes (its layer
+tells a component), anything else is read as text (\`(component ...)\` is a component).
 
 Options:
   --features LIST   Features the module may use, comma-separated, applied left to right:
@@ -56,6 +62,10 @@ Exit codes: 0 valid, 1 invalid, malformed or unreadable, 2 bad usage.`,
       return valid ? EXIT_OK : EXIT_FAILURE;
     };
     try {
+      if (isBinary ? isComponent(bytes) : COMPONENT_TEXT.test(new TextDecoder().decode(bytes.subarray(0, 4096)))) {
+        validateComponent(isBinary ? decodeComponent(bytes) : parseComponent(bytes), { features });
+        return report(true);
+      }
       const input: Module | Uint8Array = isBinary ? bytes : parseWat(bytes);
       validateModule(input, { features });
       return report(true);
