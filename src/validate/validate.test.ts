@@ -167,6 +167,15 @@ test('features can be switched off', () => {
   invalid('(module (memory i64 1))', 'malformed limits flags', WASM2);
   assert.throws(() => validateModule(parseWat('(module (memory i64 1))'), { features: WASM2 }), /memory64 support is not enabled/);
   valid('(module (memory 1 2 shared))', parseFeatureList('wasm2,threads'));
+  // Bytes decoded with every feature, bodies unread, validated with fewer: still streamed,
+  // and an instruction of a missing feature is named, at its offset, like a parsed one.
+  const tail = decodeModule(bytesOf('(module (func $f (i32.const 1) (drop) (return_call $f)))'));
+  assert.throws(() => validateModule(tail, { features: WASM2 }),
+    (e) => e instanceof ValidationError && e.phrase === 'tail-call support is not enabled: return_call' && e.offset !== undefined);
+  assert.ok(!(tail.funcs[0] as DecodedFunc).isRead, 'streamed, not decoded into instructions');
+  const sign = decodeModule(bytesOf('(module (func (param i32) (result i32) (i32.extend8_s (local.get 0))))'));
+  validateModule(sign, { features: WASM2 });
+  assert.throws(() => validateModule(sign, { features: parseFeatureList('wasm1') }), /sign-extension support is not enabled: i32.extend8_s/);
   assert.throws(() => parseFeatureList('wasm2,nonsense'), /unknown feature 'nonsense'/);
 });
 
