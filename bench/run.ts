@@ -16,6 +16,7 @@ import type { Cell, Results } from './report.ts';
 import type { Subject, Suite } from './task.ts';
 import { tesseraDecodeTasks } from './tessera.ts';
 import { TEXT_DEFAULT_SUBJECTS, textSuites } from './text.ts';
+import { validateSuite } from './validate.ts';
 import { wasiBench } from './wasi.ts';
 
 interface SuiteOptions {
@@ -36,6 +37,12 @@ const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<Suite |
       tasks: [...ours.tasks, ...peers.tasks],
       notes: [...ours.notes, ...peers.notes],
     };
+  },
+  // Validation: Tessera's validateModule against V8, wabt and binaryen (bench/validate.ts).
+  async validate(options) {
+    return validateSuite(realBinaries(options.only).map((b) => ({
+      name: b.name, bytes: b.bytes, about: `${b.pkg}@${b.version}: ${b.about}`,
+    })));
   },
   // Printing and parsing WAT. The texts of the biggest binaries run to hundreds of MB, so
   // by default a small and a mid-sized binary; --only picks others.
