@@ -15,7 +15,7 @@ import { canonType, KIND_FUNC } from './canonical.ts';
 import type { ModuleContext } from './context.ts';
 import { checkFeatures } from './features.ts';
 import { FuncValidator } from './func.ts';
-import { type StreamTable, streamTable, VALIDATOR_OPS, type ValidatorOp, validatorOp } from './ops.ts';
+import { I_NONE, type StreamTable, streamTable, VALIDATOR_OPS, type ValidatorOp, validatorOp } from './ops.ts';
 import { isSubtype } from './subtype.ts';
 import { TypeContext } from './type-context.ts';
 import { I32, I64, isDefaultable } from './type-codes.ts';
@@ -300,10 +300,13 @@ class ModuleValidator {
     if (!op) throw new ValidationError(`unknown operator ${i.op}`, this.v.at);
     if (!this.features.has(op.def.feature)) throw new ValidationError(`${op.def.feature} support is not enabled: ${i.op}`, this.v.at);
     // Instructions come in many shapes; copied into the one scratch object, the validator's
-    // property reads stay monomorphic (and fast for the streaming path too).
+    // property reads stay monomorphic (and fast for the streaming path too). Instructions
+    // checked by their signature alone read nothing of it (i32.const: every data segment's offset).
     const scratch = this.scratch;
-    scratch.types = undefined;
-    Object.assign(scratch, i);
+    if (op.handler !== 0 || op.immCheck !== I_NONE) {
+      scratch.types = undefined;
+      Object.assign(scratch, i);
+    }
     this.v.op(op, scratch);
   }
 
