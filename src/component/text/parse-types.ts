@@ -10,7 +10,7 @@ import type {
 } from '../ast.ts';
 import { PRIM_CODE, type PrimValType } from '../codes.ts';
 import type { ComponentParser } from './parse.ts';
-import type { Scope } from './scope.ts';
+import { outerTarget, type Scope } from './scope.ts';
 
 const PRIMS: ReadonlySet<string> = new Set(Object.keys(PRIM_CODE));
 
@@ -356,20 +356,7 @@ export class TypeParser {
       } else if (head === 'alias') {
         c.keyword('outer');
         // The module type is a scope of its own: count 1 is the enclosing component or type.
-        const ctAt = c.pos;
-        const outerId = c.id();
-        let count = 1;
-        let target: Scope | undefined = scope;
-        if (outerId === undefined) {
-          count = c.u32();
-          for (let k = 1; k < count && target; k++) target = target.parent;
-        } else {
-          while (target && target.id !== outerId) {
-            target = target.parent;
-            count++;
-          }
-        }
-        if (!target) return c.fail(ctAt, 'invalid outer alias count');
+        const { count, target } = outerTarget(c, scope, 1);
         const idxAt = c.pos;
         const idxId = c.id();
         let index = idxId === undefined ? c.u32() : 0;

@@ -17,7 +17,7 @@ import type {
 } from '../ast.ts';
 import { CANON_BY_NAME, CORE_SORT_CODE, SORT_CODE } from '../codes.ts';
 import { decodeComponent } from '../binary/decode.ts';
-import { Scope } from './scope.ts';
+import { outerTarget, Scope } from './scope.ts';
 import { TypeParser, coreValType } from './parse-types.ts';
 
 /** Nesting of components and types the parser accepts before a ParseError. */
@@ -200,20 +200,7 @@ export class ComponentParser {
     if (c.eatKw('outer')) {
       // `outer ct idx (sort $id?)`: ct counts enclosing scopes (or names one by its $id),
       // idx is resolved in that scope's space of the sort, which comes last.
-      const ctAt = c.pos;
-      const outerId = c.id();
-      let count = 0;
-      let target: Scope | undefined = scope;
-      if (outerId === undefined) {
-        count = c.u32();
-        for (let k = 0; k < count && target; k++) target = target.parent;
-      } else {
-        while (target && target.id !== outerId) {
-          target = target.parent;
-          count++;
-        }
-      }
-      if (!target) return c.fail(ctAt, 'invalid outer alias count');
+      const { count, target } = outerTarget(c, scope, 0);
       const idxAt = c.pos;
       const idxId = c.id();
       const idxNum = idxId === undefined ? c.u32() : 0;

@@ -2,6 +2,7 @@
 // read in one pass: every definition precedes its uses, so identifiers are bound as
 // definitions are appended. A reference a scope cannot resolve is looked up in the
 // enclosing scopes and becomes an implicit outer alias, as in wasm-tools.
+import type { Cursor } from '../../text/cursor.ts';
 import type { Alias, ComponentDecl, Export, Section, Sort } from '../ast.ts';
 
 export type ScopeKind = 'component' | 'component-type' | 'instance-type' | 'module-type';
@@ -91,4 +92,27 @@ export class Scope {
     }
     return undefined;
   }
+}
+
+/**
+ * The `ct` of `(alias outer ct ...)`: a count of enclosing scopes or the `$id` of one, read
+ * at the cursor and resolved from `scope`, which counts as `first` (0 in a component, 1 in a
+ * module type, whose own scope cannot be the target). Fails with "invalid outer alias count".
+ */
+export function outerTarget(c: Cursor, scope: Scope, first: number): { count: number; target: Scope } {
+  const at = c.pos;
+  const outerId = c.id();
+  let count = first;
+  let target: Scope | undefined = scope;
+  if (outerId === undefined) {
+    count = c.u32();
+    for (let k = first; k < count && target; k++) target = target.parent;
+  } else {
+    while (target && target.id !== outerId) {
+      target = target.parent;
+      count++;
+    }
+  }
+  if (!target) return c.fail(at, 'invalid outer alias count');
+  return { count, target };
 }
