@@ -66,6 +66,12 @@ export class Tally {
     return new FileTally(this, file);
   }
 
+  /** Known-failure keys whose file is not among `files`: entries that can never be checked. */
+  unknownFiles(files: readonly string[]): string[] {
+    const names = new Set(files);
+    return [...this.known.keys()].filter((key) => !names.has(key.replace(/:\d+$/, '')));
+  }
+
   /** The closing line: `name: N passed, N failed, N skipped`. */
   summary(name: string): string {
     return `${name}: ${this.passed} passed, ${this.failed} failed, ${this.skipped} skipped`;
