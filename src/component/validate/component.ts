@@ -25,6 +25,11 @@ import { checkVisible, exportNames } from './visibility.ts';
 export interface ValidateComponentOptions {
   /** Features for embedded core modules (default: all Tessera knows). */
   features?: FeatureSet;
+  /**
+   * Receives the index spaces of the component and of every nested component once each is
+   * checked: the runtime instantiates from these resolved types instead of resolving again.
+   */
+  scopes?: Map<Component, Scope>;
 }
 
 /** Validates a component; throws ValidationError (the first problem found). Returns it. */
@@ -78,6 +83,7 @@ class Validator {
     s.values.forEach((v, i) => {
       if (!v.used) throw new ValidationError(`value index ${i} was not used as part of an instantiation, start function, or export`);
     });
+    this.options.scopes?.set(c, s);
     return { imports: s.imports, exports: s.exports, defined: s.defined };
   }
 
