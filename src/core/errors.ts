@@ -64,7 +64,18 @@ export type TrapKind =
   | 'cast failure'
   | 'out of bounds array access'
   | 'call stack exhausted'
-  | 'unaligned atomic';
+  | 'unaligned atomic'
+  // The Canonical ABI's (CanonicalABI.md `trap_if`), worded as wasmtime words them, which is
+  // what the component-model tests match.
+  | 'unaligned pointer'
+  | 'pointer out of bounds of memory'
+  | 'string content out-of-bounds'
+  | 'list content out-of-bounds'
+  | 'invalid variant discriminant'
+  | 'invalid `char` bit pattern'
+  | 'invalid utf-8'
+  | 'incomplete utf-8 byte sequence'
+  | 'invalid utf-16';
 
 export class Trap extends Error {
   readonly kind: TrapKind;
@@ -72,6 +83,30 @@ export class Trap extends Error {
     super(detail ? `${kind}: ${detail}` : kind);
     this.name = 'Trap';
     this.kind = kind;
+  }
+}
+
+/**
+ * The `err` case of a component function's `result` (Explainer.md, "Value types"): thrown by a
+ * lifted export whose result is `result<T, E>` (jco's convention), and thrown by host import
+ * implementations to return `err`. `payload` is the error value, in its JavaScript shape.
+ */
+export class ComponentError extends Error {
+  readonly payload: unknown;
+  constructor(payload: unknown) {
+    super(`component returned an error: ${describePayload(payload)}`);
+    this.name = 'ComponentError';
+    this.payload = payload;
+  }
+}
+
+function describePayload(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === undefined) return '(no payload)';
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => typeof x === 'bigint' ? `${x}n` : x) ?? String(v);
+  } catch {
+    return String(v);
   }
 }
 
