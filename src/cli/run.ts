@@ -14,7 +14,7 @@ import { trapFromEngine } from '../runtime/traps.ts';
 import { jspiSupported, promising } from '../runtime/jspi.ts';
 import { hostDir, nodeClocks, nodeStderr, nodeStdin, nodeStdinAsync, nodeStdout, stdinIsFile, tcpListen, type TcpListener } from '../wasi/node.ts';
 import type { SocketListener } from '../wasi/p1/descriptors.ts';
-import type { InputStream } from '../wasi/p1/stdio.ts';
+import type { InputStream } from '../wasi/shared/stdio.ts';
 import { type Preopen, WasiExit, WasiP1 } from '../wasi/p1/wasi.ts';
 import { type Command, EXIT_FAILURE, UsageError } from './command.ts';
 

@@ -4,9 +4,9 @@
 import * as fs from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import type { Clocks } from './p1/context.ts';
+import type { Clocks } from './shared/clocks.ts';
 import type { SocketConnection, SocketListener } from './p1/descriptors.ts';
-import type { InputStream, OutputStream } from './p1/stdio.ts';
+import type { InputStream, OutputStream } from './shared/stdio.ts';
 import { NodeFs, type NodeFsOptions } from './vfs/node-fs.ts';
 
 const wait = new Int32Array(new SharedArrayBuffer(4));

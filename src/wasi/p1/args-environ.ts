@@ -2,7 +2,7 @@
 // (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-args_getargv-pointerpointeru8-argv_buf-pointeru8---result-errno).
 import type { WasiContext } from './context.ts';
 import { type Defs, errnoFn } from './defs.ts';
-import { EFAULT, ESUCCESS } from './errno.ts';
+import { EFAULT, ESUCCESS } from '../vfs/errno.ts';
 import { encodeUtf8 } from './memory.ts';
 
 function strings(list: readonly string[]): Uint8Array[] {

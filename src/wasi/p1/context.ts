@@ -1,27 +1,14 @@
 // The state every WASI function shares: the guest's memory, the descriptor table, and the
 // configuration. Host functions are closures over one context (one per WasiP1).
+import type { Clocks } from '../shared/clocks.ts';
 import type { Vfs, VfsPath } from '../vfs/types.ts';
 import { FILETYPE_CHARACTER_DEVICE, FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN, FILETYPE_BLOCK_DEVICE, FILETYPE_SOCKET_STREAM, FILETYPE_SYMBOLIC_LINK } from './constants.ts';
 import type { Desc, DirDesc, FileDesc } from './descriptors.ts';
 import { FdTable } from './descriptors.ts';
-import { EBADF, ENOTCAPABLE, ENOTDIR, type Errno } from './errno.ts';
+import { EBADF, ENOTCAPABLE, ENOTDIR, type Errno } from '../vfs/errno.ts';
 import { GuestMemory } from './memory.ts';
-import { resolvePath, type Resolved } from './resolve.ts';
+import { resolvePath, type Resolved } from '../vfs/resolve.ts';
 import type { FileKind } from '../vfs/types.ts';
-
-/** Clocks a host may replace (a browser has no CPU-time clock; tests want fixed time). */
-export interface Clocks {
-  /** Nanoseconds since the Unix epoch. */
-  realtime(): bigint;
-  /** Nanoseconds since an arbitrary start, never decreasing. */
-  monotonic(): bigint;
-  /** CPU time of the process in nanoseconds. */
-  cpuTime(): bigint;
-  /** Blocks for `ns` nanoseconds (poll_oneoff on a clock). */
-  sleep(ns: bigint): void;
-  /** Settles after `ns` nanoseconds, or at once when `signal` aborts (poll_oneoff under JSPI). */
-  sleepAsync(ns: bigint, signal?: AbortSignal): Promise<void>;
-}
 
 export class WasiContext {
   readonly memory = new GuestMemory();
@@ -93,4 +80,4 @@ export function sameVfs(a: { vfs: Vfs }, b: { vfs: Vfs }): boolean {
   return a.vfs === b.vfs;
 }
 
-export type { VfsPath };
+export type { Clocks, VfsPath };

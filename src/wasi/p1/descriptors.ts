@@ -3,7 +3,7 @@
 // (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-fd_prestat_getfd-fd---resultprestat-errno),
 // and a freed number is reused lowest first, as POSIX does.
 import type { DirEntry, Vfs, VfsHandle, VfsPath } from '../vfs/types.ts';
-import type { InputStream, OutputStream } from './stdio.ts';
+import type { InputStream, OutputStream } from '../shared/stdio.ts';
 
 interface DescBase {
   /** Rights as a number (constants.ts: they fit in 30 bits). */

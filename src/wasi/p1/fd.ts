@@ -13,7 +13,7 @@ import { type Defs, errnoFn } from './defs.ts';
 import { closeDesc, type Desc, type FileDesc, type StreamDesc } from './descriptors.ts';
 import {
   EAGAIN, EBADF, EFAULT, EINVAL, EISDIR, ENAMETOOLONG, ENOTCAPABLE, ENOTSUP, EPERM, ESPIPE, ESUCCESS,
-} from './errno.ts';
+} from '../vfs/errno.ts';
 import { encodeUtf8 } from './memory.ts';
 import { timesOf, writeFilestat } from './filestat.ts';
 

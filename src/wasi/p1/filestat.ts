@@ -3,7 +3,7 @@
 import type { Stat, Times } from '../vfs/types.ts';
 import { FSTFLAGS_ATIM, FSTFLAGS_ATIM_NOW, FSTFLAGS_MTIM, FSTFLAGS_MTIM_NOW } from './constants.ts';
 import { filetypeOf, type WasiContext } from './context.ts';
-import { EFAULT, EINVAL, ESUCCESS, type Errno } from './errno.ts';
+import { EFAULT, EINVAL, ESUCCESS, type Errno } from '../vfs/errno.ts';
 import type { GuestMemory } from './memory.ts';
 
 export const FILESTAT_SIZE = 64;

@@ -11,7 +11,7 @@ import type { Vfs } from '../vfs/types.ts';
 import { RIGHTS_ALL, RIGHTS_DIR, RIGHT_FD_READ, RIGHT_FD_WRITE, RIGHT_PATH_OPEN, LOOKUPFLAGS_SYMLINK_FOLLOW, OFLAGS_CREAT, OFLAGS_DIRECTORY } from './constants.ts';
 import {
   EBADF, EEXIST, EFAULT, EILSEQ, EINVAL, ELOOP, ENOENT, ENOTCAPABLE, ENOTDIR, EPERM, ESUCCESS, EXDEV,
-} from './errno.ts';
+} from '../vfs/errno.ts';
 import { WasiP1 } from './wasi.ts';
 
 type Fn = (...args: (number | bigint)[]) => number;

@@ -3,7 +3,7 @@
 // pointer and length the guest passes is checked; out of range is EFAULT, as wasmtime's
 // wiggle reports `PtrOutOfBounds` (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md
 // leaves it to the host).
-import { EFAULT, EILSEQ, type Errno } from './errno.ts';
+import { EFAULT, EILSEQ, type Errno } from '../vfs/errno.ts';
 
 /** Anything with the memory's current buffer: a Tessera MemoryExtern or a WebAssembly.Memory. */
 export interface MemorySource {

@@ -16,10 +16,10 @@ import { type Defs, errnoFn } from './defs.ts';
 import type { DirDesc } from './descriptors.ts';
 import {
   EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENOTDIR, EPERM, ESUCCESS, EXDEV, type Errno,
-} from './errno.ts';
+} from '../vfs/errno.ts';
 import { timesOf, writeFilestat } from './filestat.ts';
 import { encodeUtf8 } from './memory.ts';
-import type { Resolved } from './resolve.ts';
+import type { Resolved } from '../vfs/resolve.ts';
 
 /** ENOTDIR when the guest named a directory (trailing `/`) and the entry is something else. */
 function checkDirOnly(dir: DirDesc, r: Resolved): Errno {

@@ -10,7 +10,7 @@ import { clockNow } from './clocks.ts';
 import type { WasiContext } from './context.ts';
 import { type Defs, errnoFn } from './defs.ts';
 import type { Desc } from './descriptors.ts';
-import { EBADF, EFAULT, EINVAL, ENOTSUP, ESUCCESS } from './errno.ts';
+import { EBADF, EFAULT, EINVAL, ENOTSUP, ESUCCESS } from '../vfs/errno.ts';
 
 const SUBSCRIPTION_SIZE = 48;
 const EVENT_SIZE = 32;

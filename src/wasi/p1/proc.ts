@@ -4,7 +4,7 @@
 // host process keeps running.
 import type { Defs } from './defs.ts';
 import { errnoFn } from './defs.ts';
-import { ENOSYS, ESUCCESS } from './errno.ts';
+import { ENOSYS, ESUCCESS } from '../vfs/errno.ts';
 
 /** Thrown through the guest by proc_exit; `WasiP1.start` returns its code. */
 export class WasiExit extends Error {

@@ -13,7 +13,7 @@ import { FDFLAGS_NONBLOCK, RIGHT_FD_FDSTAT_SET_FLAGS, RIGHT_FD_FILESTAT_GET, RIG
 import type { WasiContext } from './context.ts';
 import { type Defs, errnoFn } from './defs.ts';
 import type { SocketConnection, SocketListener, StreamDesc } from './descriptors.ts';
-import { EAGAIN, EBADF, EFAULT, EINVAL, ENOTSUP, ESUCCESS } from './errno.ts';
+import { EAGAIN, EBADF, EFAULT, EINVAL, ENOTSUP, ESUCCESS } from '../vfs/errno.ts';
 import { streamRead } from './fd.ts';
 
 const SDFLAGS_RD = 1;

@@ -13,19 +13,21 @@ import { NativeFunc } from '../../runtime/native-externs.ts';
 import type { Linker } from '../../runtime/linker.ts';
 import type { Vfs } from '../vfs/types.ts';
 import { argsEnvironFunctions } from './args-environ.ts';
-import { clockFunctions, defaultClocks } from './clocks.ts';
+import { clockFunctions } from './clocks.ts';
 import { RIGHT_FD_FDSTAT_SET_FLAGS, RIGHT_FD_FILESTAT_GET, RIGHT_POLL_FD_READWRITE, RIGHT_SOCK_ACCEPT, RIGHTS_ALL, RIGHTS_DIR, RIGHTS_STREAM } from './constants.ts';
 import type { SocketListener } from './descriptors.ts';
-import { type Clocks, WasiContext } from './context.ts';
+import { type Clocks, defaultClocks } from '../shared/clocks.ts';
+import { cryptoRandom } from '../shared/random.ts';
+import { WasiContext } from './context.ts';
 import type { Defs } from './defs.ts';
 import { fdFunctions } from './fd.ts';
 import type { MemorySource } from './memory.ts';
 import { pathFunctions } from './path.ts';
 import { pollFunctions } from './poll.ts';
 import { procFunctions, WasiExit } from './proc.ts';
-import { cryptoRandom, randomFunctions } from './random.ts';
+import { randomFunctions } from './random.ts';
 import { RIGHTS_CONNECTION, sockFunctions } from './sock.ts';
-import { EMPTY_INPUT, type InputStream, NULL_OUTPUT, type OutputStream } from './stdio.ts';
+import { EMPTY_INPUT, type InputStream, NULL_OUTPUT, type OutputStream } from '../shared/stdio.ts';
 
 export const WASI_P1 = 'wasi_snapshot_preview1';
 

@@ -4,7 +4,7 @@
 // readable through open handles).
 import {
   EBADF, EBUSY, EEXIST, EFBIG, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, ESUCCESS, type Errno,
-} from '../p1/errno.ts';
+} from './errno.ts';
 import type { DirEntry, FileKind, OpenOptions, Stat, Times, Vfs, VfsHandle, VfsPath } from './types.ts';
 
 const DEV = 0x7e55n;

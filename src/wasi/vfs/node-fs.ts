@@ -10,7 +10,7 @@
 // guest's reach, noted in RATIONALE.md.
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { EINVAL, EISDIR, ELOOP, ENOTDIR, EPERM, ESUCCESS, type Errno, errnoOfCode } from '../p1/errno.ts';
+import { EINVAL, EISDIR, ELOOP, ENOTDIR, EPERM, ESUCCESS, type Errno, errnoOfCode } from './errno.ts';
 import type { DirEntry, FileKind, OpenOptions, Stat, Times, Vfs, VfsHandle, VfsPath } from './types.ts';
 
 const C = fs.constants;

@@ -1,10 +1,10 @@
 // The virtual file system interface behind WASI's descriptors. A file system here is dumb on
 // purpose: it takes paths that the WASI layer has already resolved component by component
-// (src/wasi/p1/resolve.ts), with no `.`, `..` or symlinks before the last component, as
+// (src/wasi/vfs/resolve.ts), with no `.`, `..` or symlinks before the last component, as
 // arrays of names below its own root. Capability checks live in one place, above it, for
 // every file system alike; a file system only has to stay inside its root, which joining
-// plain names does. Errors are WASI errno values (src/wasi/p1/errno.ts).
-import type { Errno } from '../p1/errno.ts';
+// plain names does. Errors are WASI errno values (src/wasi/vfs/errno.ts).
+import type { Errno } from './errno.ts';
 
 export type FileKind = 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'socket' | 'unknown';
 

@@ -1,6 +1,8 @@
 // WASI preview1 errno values
 // (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#errno). Every error a
 // guest can observe is one of these, returned from the call; the host never throws for them.
+// The file systems (./types.ts) report errors in this vocabulary too; the 0.2 host maps them
+// to wasi:filesystem's error-code.
 export const ESUCCESS = 0;
 export const E2BIG = 1;
 export const EACCES = 2;

@@ -1,11 +1,11 @@
-// Path resolution under a directory descriptor, component by component, as capability-based
-// WASI hosts do (wasmtime through cap-std's `open_beneath`). The guest's path never reaches a
+// Path resolution under a directory descriptor, shared by the preview1 and 0.2 hosts:
+// component by component, as capability-based WASI hosts do (wasmtime through cap-std's `open_beneath`). The guest's path never reaches a
 // file system as a string: each component is checked, symlinks are read and spliced in by
 // this code, and `..` is a pop that may not go above the descriptor's directory.
 // Refused: absolute paths and symlink targets, `..` past the base, more than 40 symlinks
 // (ELOOP, Linux's MAXSYMLINKS). An escape is EPERM, what wasmtime returns for it
 // (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-path_openfd-fd-dirflags-lookupflags-path-string-oflags-oflags-fs_rights_base-rights-fs_rights_inheriting-rights-fdflags-fdflags---resultfd-errno).
-import type { Vfs, VfsPath } from '../vfs/types.ts';
+import type { Vfs, VfsPath } from './types.ts';
 import { EINVAL, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, type Errno } from './errno.ts';
 
 const MAX_SYMLINKS = 40;
