@@ -75,7 +75,16 @@ export type TrapKind =
   | 'invalid `char` bit pattern'
   | 'invalid utf-8'
   | 'incomplete utf-8 byte sequence'
-  | 'invalid utf-16';
+  | 'invalid utf-16'
+  // Resources, handle tables and instance flags (CanonicalABI.md "Handle Tables", "canon
+  // resource.drop", "Component Instances"), worded as wasmtime words them.
+  | 'unknown handle index'
+  | 'handle used with the wrong type'
+  | 'cannot remove owned resource while borrowed'
+  | 'cannot lift own resource from a borrow'
+  | 'borrow handles still remain at the end of the call'
+  | 'cannot leave component instance'
+  | 'cannot enter component instance';
 
 export class Trap extends Error {
   readonly kind: TrapKind;
@@ -83,6 +92,18 @@ export class Trap extends Error {
     super(detail ? `${kind}: ${detail}` : kind);
     this.name = 'Trap';
     this.kind = kind;
+  }
+}
+
+/**
+ * A Canonical ABI trap whose wording carries a value inside the phrase, as wasmtime's does
+ * ("unknown handle index 5", "handle index 1 used with the wrong type, expected ..."): the
+ * message is given whole, `kind` still names the rule.
+ */
+export class ComponentTrap extends Trap {
+  constructor(kind: TrapKind, message: string) {
+    super(kind);
+    this.message = message;
   }
 }
 
