@@ -8,6 +8,7 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { realBinaries } from '../test/real-binaries.ts';
+import { componentCallBench } from './component-call.ts';
 import { collectGarbage, FULL, measure, QUICK } from './measure.ts';
 import type { MeasureOptions } from './measure.ts';
 import { briefError, decodePeers } from './peers.ts';
@@ -55,10 +56,12 @@ const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<Suite |
 
 /**
  * Suites that time whole runs rather than throughput over subjects print their own tables:
- * WASI (a syscall-heavy guest and start-up against node:wasi and browser_wasi_shim).
+ * WASI (a syscall-heavy guest and start-up against node:wasi and browser_wasi_shim), and
+ * component calls (Tessera's component runtime against jco's transpiled output).
  */
 const STANDALONE: Readonly<Record<string, (quick: boolean) => Promise<void>>> = {
   wasi: (quick) => wasiBench(quick),
+  'component-call': (quick) => componentCallBench(quick),
 };
 
 function list(value: string | undefined): string[] | undefined {
