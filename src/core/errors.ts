@@ -154,3 +154,17 @@ export class EngineError extends Error {
     this.engine = engine;
   }
 }
+
+/**
+ * A WASI guest asked to exit (preview1 `proc_exit`, 0.2 `wasi:cli/exit`): thrown through the
+ * guest's stack, so the guest stops there, and turned into an exit status by whoever started
+ * it. The host process itself keeps running.
+ */
+export class WasiExit extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.name = 'WasiExit';
+    this.code = code;
+  }
+}

@@ -2,19 +2,12 @@
 // (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-proc_exitrval-exitcode).
 // proc_exit unwinds the guest with a WasiExit that `start` turns into the exit code: the
 // host process keeps running.
+import { WasiExit } from '../../core/errors.ts';
 import type { Defs } from './defs.ts';
 import { errnoFn } from './defs.ts';
 import { ENOSYS, ESUCCESS } from '../vfs/errno.ts';
 
-/** Thrown through the guest by proc_exit; `WasiP1.start` returns its code. */
-export class WasiExit extends Error {
-  readonly code: number;
-  constructor(code: number) {
-    super(`exit ${code}`);
-    this.name = 'WasiExit';
-    this.code = code;
-  }
-}
+export { WasiExit };
 
 export function procFunctions(): Defs {
   return {
