@@ -229,9 +229,26 @@ export interface ComponentSectionSpan {
   readonly end: number;
 }
 
+/**
+ * The `component-name` custom section (Binary.md, "Name Section"): the component's own name
+ * and a name map per sort. Sorts keep the order they were written in, so a decoded section
+ * re-encodes as it was; the text parser writes them in wasm-tools' order.
+ */
+export interface ComponentNames {
+  component?: string;
+  sorts: { sort: Sort; names: Map<number, string> }[];
+  /** Subsections Tessera does not know, kept as they were. */
+  unknown: { id: number; data: Uint8Array }[];
+}
+
 export interface Component {
   /** Sections in order; the binary format allows any order and repetition. */
   sections: Section[];
+  /**
+   * The decoded form of the first `component-name` custom section (or the text's `$id`s).
+   * The encoder writes that section from it when it changed, appending one if there is none.
+   */
+  names?: ComponentNames;
   /** The text format's `$id`, if any (not encoded). */
   id?: string;
   /** The bytes this component was decoded from; delete it to force a canonical encoding. */

@@ -14,6 +14,7 @@ import {
   readCanon, readCoreInstance, readExport, readImport, readInstance, readStart, readValue,
 } from './decode-items.ts';
 import { type DecodeState, enter, readVec } from './read-util.ts';
+import { COMPONENT_NAME_SECTION, decodeComponentNames } from './names.ts';
 
 /** The original span of each decoded section, for lossless re-encoding. */
 export const SECTION_SPANS = new WeakMap<Section, ComponentSectionSpan>();
@@ -80,7 +81,14 @@ function decodeAt(bytes: Uint8Array, start: number, end: number, state: DecodeSt
     r.pos = span.end;
   }
   state.depth--;
-  return { sections, source: { bytes, start, end } };
+  const component: Component = { sections, source: { bytes, start, end } };
+  // The first `component-name` section is the one its names come from (Binary.md, "Name Section").
+  const nameSection = sections.find((s) => s.kind === 'custom' && s.name === COMPONENT_NAME_SECTION);
+  if (nameSection?.kind === 'custom') {
+    const names = decodeComponentNames(nameSection.data);
+    if (names) component.names = names;
+  }
+  return component;
 }
 
 function readSection(r: Reader, id: number, state: DecodeState, options: ComponentDecodeOptions): Section {

@@ -9,10 +9,12 @@ import { Reader } from '../../binary/reader.ts';
 import { Writer } from '../../binary/writer.ts';
 import { MAGIC } from '../../binary/decode.ts';
 import type {
-  AnyCanonFields, Canon, CanonOpt, Component, CoreInstance, Export, Import, Instance, Section,
+  AnyCanonFields, Canon, CanonOpt, Component, ComponentNames, CoreInstance, Export, Import, Instance,
+  Section,
 } from '../ast.ts';
 import { CANON_BY_NAME, CANON_OPT_CODE, COMPONENT_SECTION_ID, COMPONENT_VERSION, CORE_SORT_CODE } from '../codes.ts';
 import { SECTION_SPANS, decodeSectionAt } from './decode.ts';
+import { COMPONENT_NAME_SECTION, decodeComponentNames, encodeComponentNames } from './names.ts';
 import {
   writeAlias, writeCoreSort, writeCoreType, writeExternName, writeExternType, writeResultList,
   writeSort, writeTypeDef, writeValType,
@@ -33,8 +35,9 @@ function writeComponent(w: Writer, c: Component, options: ComponentEncodeOptions
   w.bytes(Uint8Array.from(MAGIC));
   w.bytes(Uint8Array.from(COMPONENT_VERSION));
   const bytes = options.canonical ? undefined : c.source?.bytes;
+  const names = c.names ? namesSection(c, c.names) : undefined;
   for (const s of c.sections) {
-    const content = sectionContent(s, options);
+    const content = s === names?.section ? names.content : sectionContent(s, options);
     const span = bytes ? SECTION_SPANS.get(s) : undefined;
     if (bytes && span && isUnchanged(s, content, bytes, span)) {
       w.bytes(bytes.subarray(span.start, span.end));
@@ -44,6 +47,30 @@ function writeComponent(w: Writer, c: Component, options: ComponentEncodeOptions
     w.u32(content.length);
     w.bytes(content);
   }
+  if (names && !names.section) {
+    w.u8(COMPONENT_SECTION_ID.custom);
+    w.u32(names.content.length);
+    w.bytes(names.content);
+  }
+}
+
+/**
+ * The `component-name` section `c.names` is written into (the first one; none: appended at
+ * the end, where wasm-tools puts it) and its contents: its own bytes while they decode to
+ * the same names, else the encoding of `c.names`, as the core encoder treats `name`.
+ */
+function namesSection(c: Component, names: ComponentNames): { section?: Section; content: Uint8Array } {
+  const current = encodeComponentNames(names);
+  const section = c.sections.find((s) => s.kind === 'custom' && s.name === COMPONENT_NAME_SECTION);
+  const w = new Writer(current.length + 24);
+  w.name(COMPONENT_NAME_SECTION);
+  if (section?.kind === 'custom') {
+    const original = decodeComponentNames(section.data);
+    w.bytes(original && equalBytes(encodeComponentNames(original), current) ? section.data : current);
+    return { section, content: w.finish() };
+  }
+  w.bytes(current);
+  return { content: w.finish() };
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

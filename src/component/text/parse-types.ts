@@ -207,14 +207,14 @@ export class TypeParser {
     c.lparen();
     if (c.eatKw('core')) {
       c.keyword('module');
-      const id = c.id();
+      const id = this.p.defId();
       const type = this.typeUseOr(scope, 'core type', () => this.p.defineCoreType(scope, this.moduleType(scope)));
       c.rparen();
       return { type: { kind: 'module', type }, id };
     }
     const head = c.peekKeyword();
     c.pos++;
-    const id = c.id();
+    const id = this.p.defId();
     let type: ExternType;
     switch (head) {
       case 'func': {

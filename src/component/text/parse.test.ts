@@ -21,7 +21,11 @@ test('a component with sugar: inline aliases and types hoisted, inline exports l
   // The same section layout wasm-tools produces for this text (checked with jco parse).
   assert.deepEqual(c.sections.map((s) => s.kind), ['core-module', 'core-instance', 'type', 'alias', 'canon', 'type', 'import', 'alias', 'export']);
   const back = decodeComponent(encodeComponent(c));
-  const exp = back.sections[back.sections.length - 1];
+  // Last come the exports, then the `component-name` section the ids make.
+  const exp = back.sections[back.sections.length - 2];
+  const names = back.sections[back.sections.length - 1];
+  assert.ok(names.kind === 'custom' && names.name === 'component-name');
+  assert.equal(back.names?.component, 'C');
   assert.ok(exp.kind === 'export');
   assert.deepEqual(exp.items.map((e) => e.name.name), ['t', 'run']);
   const aliases = back.sections[3];

@@ -8,15 +8,16 @@
 import { ParseError } from '../../core/errors.ts';
 import { decodeModule } from '../../binary/decode.ts';
 import { Cursor, T_EOF, T_LPAREN, T_RPAREN, T_STRING } from '../../text/cursor.ts';
-import { lex } from '../../text/lexer.ts';
+import { type CustomAnnotation, lex } from '../../text/lexer.ts';
 import { decodeSource } from '../../text/parse.ts';
 import { parseModuleFields } from '../../text/parse-module.ts';
 import type {
-  AnyCanonFields, Canon, CanonOpt, Component, ComponentType, CoreSort, CoreType, ExternName,
-  InstanceType, NameAttribute, Sort, TypeDef,
+  Alias, AnyCanonFields, Canon, CanonOpt, Component, ComponentNames, ComponentType, CoreSort, CoreType,
+  ExternName, InstanceType, NameAttribute, Sort, TypeDef,
 } from '../ast.ts';
 import { CANON_BY_NAME, CORE_SORT_CODE, SORT_CODE } from '../codes.ts';
 import { decodeComponent } from '../binary/decode.ts';
+import { COMPONENT_NAME_SECTION, decodeComponentNames } from '../binary/names.ts';
 import { outerTarget, Scope } from './scope.ts';
 import { TypeParser, coreValType } from './parse-types.ts';
 
@@ -38,6 +39,11 @@ const CORE_SORTS: ReadonlySet<string> = new Set(Object.keys(CORE_SORT_CODE));
 const SORTS: ReadonlySet<string> = new Set(Object.keys(SORT_CODE));
 /** Sorts core instances export; other sorts (core module too) come from component instances. */
 const CORE_INSTANCE_SORTS: ReadonlySet<Sort> = new Set<Sort>(['core func', 'core table', 'core memory', 'core global', 'core tag']);
+/** The order wasm-tools writes the sorts of a `component-name` section in. */
+const NAME_SORT_ORDER: readonly Sort[] = [
+  'core func', 'core table', 'core memory', 'core global', 'core tag', 'core type', 'core module',
+  'core instance', 'func', 'value', 'type', 'component', 'instance',
+];
 
 export class ComponentParser {
   readonly c: Cursor;
@@ -51,14 +57,89 @@ export class ComponentParser {
 
   /** After `(component`: `$id?`, the fields or `binary "..."`, and the closing paren. */
   componentBody(parent: Scope | undefined): Component {
-    return this.componentBodyAfterId(parent, this.c.id());
+    const id = this.defId();
+    return this.componentBodyAfterId(parent, id, this.takeName(id));
   }
 
   // ---- identifiers and references ----
 
+  /** `(@name "...")` annotations of definition ids read but not bound yet, by id. */
+  private readonly pendingNames = new Map<string, (string | undefined)[]>();
+  /** `(@custom ...)` annotations by the token that follows them, built on first use. */
+  private customsByToken: Map<number, CustomAnnotation[]> | undefined;
+
+  /**
+   * A definition's `$id`, remembering the `(@name "...")` that follows (or precedes) it: the
+   * name the definition gets in the `component-name` section, as in wasm-tools. An
+   * annotation without an id is not read.
+   */
+  defId(): string | undefined {
+    const c = this.c;
+    const at = c.pos;
+    const id = c.id();
+    if (id === undefined) return undefined;
+    let stack = this.pendingNames.get(id);
+    if (!stack) this.pendingNames.set(id, stack = []);
+    stack.push(c.nameAnnotation(c.pos) ?? c.nameAnnotation(at));
+    return id;
+  }
+
+  /** The annotated name of the definition `id` being bound (once). */
+  private takeName(id: string | undefined): string | undefined {
+    return id === undefined ? undefined : this.pendingNames.get(id)?.pop();
+  }
+
+  private peekName(id: string | undefined): string | undefined {
+    if (id === undefined) return undefined;
+    const stack = this.pendingNames.get(id);
+    return stack?.[stack.length - 1];
+  }
+
   bind(scope: Scope, sort: Sort, id: string | undefined, at: number): number {
     if (id !== undefined && scope.lookup(sort, id) !== undefined) this.c.fail(at, `duplicate ${sort} identifier`);
-    return scope.define(sort, id);
+    return scope.define(sort, id, this.takeName(id));
+  }
+
+  /** Adds an alias and binds its `$id`, if any. */
+  private bindAlias(scope: Scope, alias: Alias, id: string | undefined, at: number): number {
+    if (id !== undefined && scope.lookup(alias.sort, id) !== undefined) this.c.fail(at, `duplicate ${alias.sort} identifier`);
+    return scope.alias(alias, id, this.takeName(id));
+  }
+
+  /** `(@custom "name" "data"*)` annotations before the token at the cursor: custom sections. */
+  private customs(scope: Scope): void {
+    const c = this.c;
+    if (c.tokens.customs.length === 0) return;
+    if (!this.customsByToken) {
+      this.customsByToken = new Map();
+      for (const a of c.tokens.customs) {
+        const list = this.customsByToken.get(a.at);
+        if (list) list.push(a);
+        else this.customsByToken.set(a.at, [a]);
+      }
+    }
+    for (const a of this.customsByToken.get(c.pos) ?? []) {
+      // A placement (`(after data)`) only means something in a core module; here the
+      // annotation's position among the fields is the section's.
+      scope.sections.push({ kind: 'custom', name: a.name, data: a.data });
+      if (a.name === COMPONENT_NAME_SECTION && scope.explicitNames === undefined) scope.explicitNames = a.data;
+    }
+  }
+
+  /**
+   * The component's names: an explicit `component-name` section wins (its ids are then
+   * only references, which is how the printer writes names ids cannot carry exactly);
+   * else the names of the `$id`s, sorts in wasm-tools' order.
+   */
+  private names(scope: Scope, name: string | undefined): ComponentNames | undefined {
+    if (scope.explicitNames !== undefined) return decodeComponentNames(scope.explicitNames);
+    const names: ComponentNames = { sorts: [], unknown: [] };
+    if (name !== undefined) names.component = name;
+    for (const sort of NAME_SORT_ORDER) {
+      const map = scope.names.get(sort);
+      if (map && map.size > 0) names.sorts.push({ sort, names: map });
+    }
+    return names.component === undefined && names.sorts.length === 0 ? undefined : names;
   }
 
   /** A bare index: `$id` or a number. */
@@ -174,14 +255,14 @@ export class ComponentParser {
           break;
         }
         case 'type': {
-          const id = c.id();
+          const id = this.defId();
           const t = this.types.typeDef(inner);
           this.defineType(inner, t, id);
           break;
         }
         case 'core': {
           c.keyword('type');
-          const id = c.id();
+          const id = this.defId();
           this.defineCoreType(inner, this.types.coreType(inner), id);
           break;
         }
@@ -206,7 +287,8 @@ export class ComponentParser {
       const idxNum = idxId === undefined ? c.u32() : 0;
       c.lparen();
       const sort = this.sort();
-      const id = c.id();
+      const idAt = c.pos;
+      const id = this.defId();
       c.rparen();
       let index = idxNum;
       if (idxId !== undefined) {
@@ -214,8 +296,7 @@ export class ComponentParser {
         if (found === undefined) return c.fail(idxAt, `unknown ${sort} $${idxId}`);
         index = found;
       }
-      const local = scope.alias({ sort, target: { kind: 'outer', count, index } });
-      if (id !== undefined) scope.space(sort).ids.set(id, local);
+      this.bindAlias(scope, { sort, target: { kind: 'outer', count, index } }, id, idAt);
       return;
     }
     const core = c.eatKw('core');
@@ -224,13 +305,10 @@ export class ComponentParser {
     const name = c.name();
     c.lparen();
     const sort = this.sort();
-    const id = c.id();
+    const idAt = c.pos;
+    const id = this.defId();
     c.rparen();
-    const index = scope.alias({ sort, target: { kind: core ? 'core-export' : 'export', instance, name } });
-    if (id !== undefined) {
-      if (scope.space(sort).ids.has(id)) c.fail(c.pos, `duplicate ${sort} identifier`);
-      scope.space(sort).ids.set(id, index);
-    }
+    this.bindAlias(scope, { sort, target: { kind: core ? 'core-export' : 'export', instance, name } }, id, idAt);
   }
 
   externName(): ExternName {
@@ -290,7 +368,7 @@ export class ComponentParser {
       case 'instance': this.instance(scope, at); break;
       case 'alias': this.alias(scope); break;
       case 'type': {
-        const id = c.id();
+        const id = this.defId();
         const exports = this.inlineExports();
         const index = this.defineType(scope, this.types.typeDef(scope), id);
         this.exportAll(scope, exports, 'type', index);
@@ -307,7 +385,7 @@ export class ComponentParser {
         break;
       }
       case 'export': {
-        const id = c.id();
+        const id = this.defId();
         const name = this.externName();
         const { sort, index } = this.sortRef(scope);
         const e: { name: ExternName; sort: Sort; index: number; type?: ReturnType<TypeParser['externType']>['type'] } = { name, sort, index };
@@ -324,16 +402,17 @@ export class ComponentParser {
 
   private nestedComponent(scope: Scope, open: number): Component {
     const c = this.c;
-    const id = c.id();
+    const id = this.defId();
     const exports = this.inlineExports();
-    const component = this.componentBodyAfterId(scope, id);
+    const component = this.componentBodyAfterId(scope, id, this.peekName(id));
     scope.sections.push({ kind: 'component', component });
     const index = this.bind(scope, 'component', id, open);
     this.exportAll(scope, exports, 'component', index);
     return component;
   }
 
-  private componentBodyAfterId(parent: Scope | undefined, id: string | undefined): Component {
+  /** `name`: the component's own name (its `@name`, else its `$id`). */
+  private componentBodyAfterId(parent: Scope | undefined, id: string | undefined, name: string | undefined): Component {
     const c = this.c;
     if (++this.depth > MAX_DEPTH) c.fail(c.pos, 'nesting too deep');
     if (c.eatKw('binary')) {
@@ -347,7 +426,11 @@ export class ComponentParser {
     }
     const scope = new Scope('component', parent);
     scope.id = id;
-    while (c.at(T_LPAREN)) this.field(scope);
+    while (c.at(T_LPAREN)) {
+      this.customs(scope);
+      this.field(scope);
+    }
+    this.customs(scope);
     c.rparen();
     for (const e of scope.deferred) {
       scope.push('export', e);
@@ -356,6 +439,8 @@ export class ComponentParser {
     this.depth--;
     const component: Component = { sections: scope.sections };
     if (id !== undefined) component.id = id;
+    const names = this.names(scope, name ?? id);
+    if (names) component.names = names;
     return component;
   }
 
@@ -365,7 +450,7 @@ export class ComponentParser {
     c.pos++;
     switch (kw) {
       case 'module': {
-        const id = c.id();
+        const id = this.defId();
         const exports = this.inlineExports();
         const end = this.groupEnd(at - 1);
         let module;
@@ -374,7 +459,8 @@ export class ComponentParser {
           while (c.atString()) parts.push(c.bytes());
           module = decodeModule(concat(parts));
         } else {
-          module = parseModuleFields(c, c.pos, end, id);
+          // The module's own name section names it too, as wasm-tools encodes it.
+          module = parseModuleFields(c, c.pos, end, id, this.peekName(id));
         }
         c.pos = end;
         scope.sections.push({ kind: 'core-module', module });
@@ -383,7 +469,7 @@ export class ComponentParser {
         break;
       }
       case 'instance': {
-        const id = c.id();
+        const id = this.defId();
         if (c.eatParen('instantiate')) {
           let module: number;
           if (c.eatParen('module')) {
@@ -411,12 +497,12 @@ export class ComponentParser {
         break;
       }
       case 'type': {
-        const id = c.id();
+        const id = this.defId();
         this.defineCoreType(scope, this.types.coreType(scope), id);
         break;
       }
       case 'func': {
-        const id = c.id();
+        const id = this.defId();
         c.lparen();
         if (c.eatKw('canon')) {
           this.canon(scope, id, at, 'core func');
@@ -425,15 +511,14 @@ export class ComponentParser {
           c.keyword('export');
           const instance = this.index(scope, 'core instance');
           const name = c.name();
-          const index = scope.alias({ sort: 'core func', target: { kind: 'core-export', instance, name } });
-          if (id !== undefined) scope.space('core func').ids.set(id, index);
+          this.bindAlias(scope, { sort: 'core func', target: { kind: 'core-export', instance, name } }, id, at);
         } else c.unexpected();
         c.rparen();
         break;
       }
       case 'table': case 'memory': case 'global': case 'tag': {
         // `(core memory $m (alias core export $i "m"))`
-        const id = c.id();
+        const id = this.defId();
         c.lparen();
         c.keyword('alias');
         c.keyword('core');
@@ -441,8 +526,7 @@ export class ComponentParser {
         const instance = this.index(scope, 'core instance');
         const name = c.name();
         c.rparen();
-        const index = scope.alias({ sort: `core ${kw}`, target: { kind: 'core-export', instance, name } });
-        if (id !== undefined) scope.space(`core ${kw}`).ids.set(id, index);
+        this.bindAlias(scope, { sort: `core ${kw}`, target: { kind: 'core-export', instance, name } }, id, at);
         break;
       }
       default: c.unexpected(c.pos - 1);
@@ -478,7 +562,7 @@ export class ComponentParser {
 
   private instance(scope: Scope, at: number): void {
     const c = this.c;
-    const id = c.id();
+    const id = this.defId();
     const exportsOut = this.inlineExports();
     let index: number;
     if (c.atParen('import')) {
@@ -541,7 +625,7 @@ export class ComponentParser {
   /** `(func $id? (export "x")* ...)`: an import, an alias, or a `canon lift`. */
   private funcField(scope: Scope, at: number): void {
     const c = this.c;
-    const id = c.id();
+    const id = this.defId();
     const exports = this.inlineExports();
     let index: number;
     if (c.atParen('import')) {
@@ -557,8 +641,7 @@ export class ComponentParser {
       const instance = this.index(scope, 'instance');
       const name = c.name();
       c.rparen();
-      index = scope.alias({ sort: 'func', target: { kind: 'export', instance, name } });
-      if (id !== undefined) scope.space('func').ids.set(id, index);
+      index = this.bindAlias(scope, { sort: 'func', target: { kind: 'export', instance, name } }, id, at);
     } else {
       // `(func $f (type $t)? (canon lift ...))`
       let type: number | undefined;
@@ -586,10 +669,11 @@ export class ComponentParser {
     while (c.eatParen('result')) {
       c.lparen();
       c.keyword('value');
-      const id = c.id();
+      const at = c.pos;
+      const id = this.defId();
       c.rparen();
       c.rparen();
-      scope.define('value', id);
+      this.bind(scope, 'value', id, at);
       results++;
     }
     scope.sections.push({ kind: 'start', start: { func, args, results } });
@@ -679,7 +763,7 @@ export class ComponentParser {
       bindAt = c.pos;
       if (sort === 'core func') c.keyword('core');
       c.keyword('func');
-      bindId = c.id();
+      bindId = this.defId();
       if (row.imm === 'lift') k.type = this.liftType(scope);
       c.rparen();
     } else {

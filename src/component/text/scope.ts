@@ -26,6 +26,13 @@ export class Scope {
   readonly decls: ComponentDecl[] = [];
   /** Inline `(export "x")`s, appended when the component closes. */
   readonly deferred: Export[] = [];
+  /**
+   * A component's names, by sort: every definition with a `$id` (or `(@name "...")` after
+   * it), as wasm-tools writes them into the `component-name` section. Type scopes name nothing.
+   */
+  readonly names = new Map<Sort, Map<number, string>>();
+  /** The contents of the first `(@custom "component-name" ...)` in a component, if any. */
+  explicitNames: Uint8Array | undefined;
 
   constructor(kind: ScopeKind, parent?: Scope) {
     this.kind = kind;
@@ -41,13 +48,22 @@ export class Scope {
     return s;
   }
 
-  /** Appends one index to a sort's space, binding `id` to it; returns the index. */
-  define(sort: Sort, id: string | undefined): number {
+  /**
+   * Appends one index to a sort's space, binding `id` to it; returns the index. The index is
+   * named `name` (an `@name` annotation), else `id`.
+   */
+  define(sort: Sort, id: string | undefined, name?: string): number {
     const s = this.space(sort);
     const index = s.count++;
     if (id !== undefined) {
       if (s.ids.has(id)) throw new Error(`duplicate ${sort} identifier $${id}`);
       s.ids.set(id, index);
+    }
+    const named = name ?? id;
+    if (named !== undefined && this.kind === 'component') {
+      let map = this.names.get(sort);
+      if (!map) this.names.set(sort, map = new Map());
+      map.set(index, named);
     }
     return index;
   }
@@ -66,10 +82,10 @@ export class Scope {
   }
 
   /** Adds an alias in the way this scope holds definitions, then defines its index. */
-  alias(alias: Alias, id?: string): number {
+  alias(alias: Alias, id?: string, name?: string): number {
     if (this.kind === 'component') this.push('alias', alias);
     else this.decls.push({ kind: 'alias', alias });
-    return this.define(alias.sort, id);
+    return this.define(alias.sort, id, name);
   }
 
   /**
@@ -84,7 +100,8 @@ export class Scope {
       count++;
       const index = s.lookup(sort, id);
       if (index !== undefined) {
-        // Bind the alias to the same id so later uses find it here.
+        // Bind the alias to the same id so later uses find it here. wasm-tools does not name
+        // such an alias in the `component-name` section: neither does this.
         const local = this.alias({ sort, target: { kind: 'outer', count, index } });
         this.space(sort).ids.set(id, local);
         return local;
