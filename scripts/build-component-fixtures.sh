@@ -9,7 +9,8 @@
 #                         tessera:bench/bench of wit/bench.wit: a reactor built with -O2, the
 #                         WIT embedded and the component made by jco's API
 #                         (scripts/component-from-core.ts, the steps of `jco embed` + `jco new`).
-# The built binaries are committed, so tests need no toolchain.
+# The built binaries are committed, so tests need no toolchain. bench.wat, the same world in
+# component text, needs no build: tests parse it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CC="${CC:-clang-19}"
