@@ -194,6 +194,17 @@ async function time(row: Row, host: Host, api: BenchApi | undefined, options: Me
   }
 }
 
+/** Median time to import jco's generated module afresh (a new URL each time, so a new module record). */
+async function glueImportMs(entry: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    await import(`${pathToFileURL(entry).href}?fresh=${i}`);
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[5];
+}
+
 function formatTime(ms: number): string {
   if (ms >= 1) return `${ms.toFixed(2)} ms`;
   if (ms >= 0.001) return `${(ms * 1000).toFixed(2)} us`;
@@ -247,6 +258,8 @@ export async function componentCallBench(quick: boolean): Promise<void> {
   console.log(`  jco: transpile(${JSON.stringify(JCO_OPTIONS)}), ${(build.glueBytes / 1024).toFixed(0)} KiB of generated JavaScript, ` +
     `${build.cores.size} core modules; cached in ${dirname(build.entry).slice(root.length)}` +
     (build.transpileMs === undefined ? ' (reused)' : ` (transpiled in this run: ${build.transpileMs.toFixed(0)} ms, not counted below)`));
+  console.log(`  jco: loading the generated module (a fresh import: parse + evaluate) takes ${formatTime(await glueImportMs(build.entry))} ` +
+    '(median of 10) before its first instantiate; the load rows leave it out, as they leave out the transpile');
   console.log(`  Tessera: instantiateComponent(..., imports, ${JSON.stringify(TESSERA_OPTIONS)}) so both hosts take and return the same values`);
   for (const note of notes) console.log(`  ${note}`);
 
