@@ -1,0 +1,38 @@
+// The interface between the Canonical ABI (this folder) and instantiation (../link), as the
+// runtime contract fixes it: the resolved canonical options of one `canon lift` or
+// `canon lower`, the JavaScript conventions, and the handle tables that link/ implements.
+import type { TypeEntry } from '../validate/model.ts';
+
+/** The canonical options (`canonopt`), resolved at instantiation. */
+export interface LiftLowerOptions {
+  readonly memory?: WebAssembly.Memory;
+  readonly realloc?: (ptr: number, oldSize: number, align: number, newSize: number) => number;
+  readonly encoding: 'utf8' | 'utf16' | 'latin1+utf16';
+  readonly postReturn?: (...flat: (number | bigint)[]) => void;
+}
+
+/** How component values look in JavaScript (see values.ts). */
+export interface JsShape {
+  /** 'camel' maps record fields and flags members from kebab-case to lowerCamelCase. */
+  readonly names: 'wit' | 'camel';
+  /** 'throw': a top-level `result` returns its ok payload or throws a ComponentError. */
+  readonly results: 'throw' | 'tagged';
+}
+
+/** Implemented by link/, once per component instance: the instance's handle tables. */
+export interface HandleTable {
+  /** A fresh per-call scope (borrow bookkeeping). */
+  beginCall(): CallScope;
+  /** Traps if borrows are still held ("borrow handles still remain at the end of the call") and releases lends. */
+  endCall(scope: CallScope): void;
+  /** JS resource → new handle index. */
+  lowerOwn(resource: TypeEntry, value: unknown, scope: CallScope): number;
+  lowerBorrow(resource: TypeEntry, value: unknown, scope: CallScope): number;
+  /** Removes the handle, returns the JS resource object. */
+  liftOwn(resource: TypeEntry, handle: number, scope: CallScope): unknown;
+  /** Lends the handle for the call. */
+  liftBorrow(resource: TypeEntry, handle: number, scope: CallScope): unknown;
+}
+
+/** Opaque to the ABI; link/ defines the fields. */
+export interface CallScope {}

@@ -1,0 +1,85 @@
+// A value type compiled once into the four operations of the Canonical ABI (CanonicalABI.md,
+// "Loading", "Storing", "Flat Lifting", "Flat Lowering"), as closures specialised to the type:
+// the type tree is walked here, never during a call. Plans are memoised per type entry and
+// per (encoding, names), so a type shared by many functions compiles once.
+import type { VT } from '../validate/model.ts';
+import type { Core, Cx } from './context.ts';
+import { alignment, elemSize, flatten, shapeOf, type Flat } from './layout.ts';
+import { flagsPlan, handlePlan, primPlan } from './plan-prim.ts';
+import { listPlan } from './plan-list.ts';
+import { recordPlan } from './plan-record.ts';
+import { variantPlan } from './plan-variant.ts';
+import type { Encoding } from './string.ts';
+
+export interface Plan {
+  readonly flat: readonly Flat[];
+  readonly size: number;
+  readonly align: number;
+  /** `lift_flat`: the value whose flat core values start at `f[i]`. */
+  readonly liftFlat: (cx: Cx, f: ArrayLike<Core>, i: number) => unknown;
+  /** `lower_flat`: writes the value's flat core values to `out[i..]`. */
+  readonly lowerFlat: (cx: Cx, v: unknown, out: Core[], i: number) => void;
+  /** `load`: `ptr` is aligned and the value lies in bounds (the caller checked). */
+  readonly load: (cx: Cx, ptr: number) => unknown;
+  /** `store`: `ptr` is aligned and in bounds (the caller checked). */
+  readonly store: (cx: Cx, v: unknown, ptr: number) => void;
+}
+
+export interface PlanOptions {
+  readonly encoding: Encoding;
+  /** Record fields and flags members in lowerCamelCase. */
+  readonly camel: boolean;
+}
+
+/** The parts every plan shares, computed from the type. */
+export interface PlanBase {
+  readonly flat: readonly Flat[];
+  readonly size: number;
+  readonly align: number;
+}
+
+export function base(t: VT): PlanBase {
+  return { flat: flatten(t), size: elemSize(t), align: alignment(t) };
+}
+
+const memo = new WeakMap<object, Map<string, Plan>>();
+const primMemo = new Map<string, Plan>();
+
+export function compilePlan(t: VT, o: PlanOptions): Plan {
+  const key = `${o.encoding}|${o.camel}`;
+  if (typeof t === 'string') {
+    const k = `${t}|${key}`;
+    let p = primMemo.get(k);
+    if (p === undefined) primMemo.set(k, p = primPlan(t, o));
+    return p;
+  }
+  let byKey = memo.get(t);
+  if (byKey === undefined) memo.set(t, byKey = new Map());
+  let p = byKey.get(key);
+  if (p === undefined) {
+    p = build(t, o);
+    byKey.set(key, p);
+  }
+  return p;
+}
+
+function build(t: VT, o: PlanOptions): Plan {
+  const s = shapeOf(t);
+  switch (s.kind) {
+    case 'prim': return compilePlan(s.type, o);
+    case 'record': return recordPlan(t, s.fields, s.tuple, o);
+    case 'variant': return variantPlan(t, s.cases, s.as, o);
+    case 'list': return listPlan(t, s.element, s.length, s.map, o);
+    case 'flags': return flagsPlan(t, s.names, o);
+    case 'own': case 'borrow': return handlePlan(t, s.kind, s.resource);
+  }
+}
+
+/** For messages about a JavaScript value that does not fit a type. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : (v.constructor?.name ?? 'an object');
+  return String(v);
+}
