@@ -81,6 +81,7 @@ export function readableInput(stream: () => Readable, isTTY = false): ClosableIn
       return out;
     },
     available: () => (fill() ? chunk.length : 0),
+    ready: () => fill() || done(),
     whenReadable(signal) {
       if (fill() || done()) return undefined;
       const r = get();
@@ -127,6 +128,7 @@ function tcpConnection(sock: Socket): SocketConnection {
     input: {
       read: (max) => (readShut ? new Uint8Array(0) : input.read(max)),
       available: () => (readShut ? 0 : input.available?.()),
+      ready: () => readShut || input.ready?.() !== false,
       whenReadable: (signal) => (readShut ? undefined : input.whenReadable?.(signal)),
     },
     // Buffer.from copies: guest memory changes after the call.

@@ -21,6 +21,12 @@ export interface InputStream {
    * otherwise a promise that settles when it would not. `signal` abandons the wait.
    */
   whenReadable?(signal?: AbortSignal): Promise<void> | undefined;
+  /**
+   * Whether a read would not wait now (bytes are buffered, or the input has ended), without
+   * starting a wait as `whenReadable` does: what a 0.2 pollable's `ready` asks. An input with
+   * no `whenReadable` never waits.
+   */
+  ready?(): boolean;
   readonly isTTY?: boolean;
 }
 
@@ -95,6 +101,7 @@ export function asyncInput(source: AsyncIterable<Uint8Array>): InputStream {
       return out;
     },
     available: () => chunk.length,
+    ready: () => chunk.length > 0 || ended,
     whenReadable(signal) {
       if (chunk.length > 0 || ended) return undefined;
       const p = pull();
