@@ -1,0 +1,83 @@
+// compileComponent: decode, validate (keeping every component's resolved index spaces) and
+// compile each embedded core module once, so instantiating many times compiles nothing.
+// Nested components are CompiledComponents too, sharing their root's compiled modules; a
+// nested one instantiated at run time also carries the frame it was defined in (its
+// lexical environment for outer aliases).
+import type { Module } from '../../core/ast.ts';
+import { encodeModule } from '../../binary/encode.ts';
+import type { Component } from '../ast.ts';
+import { decodeComponent } from '../binary/decode.ts';
+import { validateComponent } from '../validate/component.ts';
+import type { EntityT } from '../validate/model.ts';
+import type { Scope } from '../validate/scope.ts';
+import type { Frame } from './frame.ts';
+
+/** What one compilation produced, shared by the root and its nested components. */
+export interface Compilation {
+  readonly scopes: ReadonlyMap<Component, Scope>;
+  readonly modules: ReadonlyMap<Module, WebAssembly.Module>;
+}
+
+export class CompiledComponent {
+  readonly component: Component;
+  /** @internal */
+  readonly compilation: Compilation;
+  /** @internal The frame a nested component was defined in (outer aliases reach it). */
+  readonly env: Frame | undefined;
+  /** @internal */
+  readonly scope: Scope;
+
+  /** @internal Made by compileComponent and by instantiation (nested components). */
+  constructor(component: Component, compilation: Compilation, env: Frame | undefined) {
+    this.component = component;
+    this.compilation = compilation;
+    this.env = env;
+    const scope = compilation.scopes.get(component);
+    if (scope === undefined) throw new Error('internal: component was not validated');
+    this.scope = scope;
+  }
+
+  /** The component's imports, by name, as the validator typed them. */
+  get imports(): ReadonlyMap<string, EntityT> {
+    return this.scope.imports;
+  }
+
+  /** The component's exports, by name, as the validator typed them. */
+  get exports(): ReadonlyMap<string, EntityT> {
+    return this.scope.exports;
+  }
+}
+
+function coreModules(c: Component, out: Module[]): Module[] {
+  for (const s of c.sections) {
+    if (s.kind === 'core-module') out.push(s.module);
+    else if (s.kind === 'component') coreModules(s.component, out);
+  }
+  return out;
+}
+
+function validated(input: Uint8Array | ArrayBuffer | Component): { component: Component; scopes: Map<Component, Scope> } {
+  const component = input instanceof Uint8Array || input instanceof ArrayBuffer ? decodeComponent(input) : input;
+  const scopes = new Map<Component, Scope>();
+  validateComponent(component, { scopes });
+  return { component, scopes };
+}
+
+/** Decodes (if bytes), validates and compiles a component; core modules compile in parallel. */
+export async function compileComponent(input: Uint8Array | ArrayBuffer | Component): Promise<CompiledComponent> {
+  const { component, scopes } = validated(input);
+  const list = coreModules(component, []);
+  const compiled = await Promise.all(list.map((m) => WebAssembly.compile(encodeModule(m))));
+  const modules = new Map(list.map((m, i) => [m, compiled[i]]));
+  return new CompiledComponent(component, { scopes, modules }, undefined);
+}
+
+/**
+ * compileComponent, synchronously (Node, workers, scripts). Browsers limit synchronous
+ * compilation of large modules on the main thread: use compileComponent there.
+ */
+export function compileComponentSync(input: Uint8Array | ArrayBuffer | Component): CompiledComponent {
+  const { component, scopes } = validated(input);
+  const modules = new Map(coreModules(component, []).map((m) => [m, new WebAssembly.Module(encodeModule(m))]));
+  return new CompiledComponent(component, { scopes, modules }, undefined);
+}

@@ -1,0 +1,180 @@
+// Entering and leaving component instances (CanonicalABI.md, "Component Instances" and
+// "Embedding": Store.lift / Store.lower, may_enter_from / enter_from / leave_to; "canon lift"
+// for post-return, "Lifting and Lowering Context" for realloc).
+//
+// `current` is the instance whose core code is running (null: the host). A lifted function
+// is entered from `current`: it traps if its caller may not leave (post-return, realloc),
+// then enters every instance in its chain of ancestors that the caller is not already
+// inside (donut wrapping: a child calling back into its parent enters nothing), trapping if
+// one of them is already entered. A trap or any exception leaves the entered instances
+// marked, so they stay unenterable ("poisoned"), as wasmtime does; an `err` result thrown as
+// a ComponentError is a normal return and leaves them.
+import { ComponentError, ComponentTrap } from '../../core/errors.ts';
+import type { RuntimeInstance } from './runtime-instance.ts';
+
+type Fn = (...args: never[]) => unknown;
+type AnyFn = (...args: unknown[]) => unknown;
+
+let current: RuntimeInstance | null = null;
+
+/** The instance whose core code runs now (null when the host runs). */
+export function currentInstance(): RuntimeInstance | null {
+  return current;
+}
+
+export function leaveTrap(): ComponentTrap {
+  return new ComponentTrap('cannot leave component instance', 'cannot leave component instance');
+}
+
+function enterTrap(): ComponentTrap {
+  return new ComponentTrap('cannot enter component instance', 'cannot enter component instance');
+}
+
+/** Functions made by `guardLifted`: guest functions, entered through their guard. */
+const GUEST = new WeakSet<Fn>();
+
+export function isGuestFunction(f: unknown): boolean {
+  return typeof f === 'function' && GUEST.has(f as Fn);
+}
+
+function isAncestorOrSelf(x: RuntimeInstance, y: RuntimeInstance): boolean {
+  for (let z: RuntimeInstance | null = y; z !== null; z = z.parent) if (z === x) return true;
+  return false;
+}
+
+/**
+ * Checks and enters `inst` from `caller`; returns how many instances of inst's ancestor chain
+ * were entered (the chain up to the first one the caller is already inside).
+ */
+function enter(inst: RuntimeInstance, caller: RuntimeInstance | null): number {
+  if (caller !== null && !caller.mayLeave) throw leaveTrap();
+  let n = 0;
+  for (let x: RuntimeInstance | null = inst; x !== null; x = x.parent) {
+    if (caller !== null && isAncestorOrSelf(x, caller)) break;
+    if (!x.mayEnter) throw enterTrap();
+    n++;
+  }
+  let x: RuntimeInstance | null = inst;
+  for (let i = 0; i < n && x !== null; i++, x = x.parent) x.mayEnter = false;
+  current = inst;
+  return n;
+}
+
+function leave(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number): void {
+  current = caller;
+  let x: RuntimeInstance | null = inst;
+  for (let i = 0; i < n && x !== null; i++, x = x.parent) x.mayEnter = true;
+}
+
+function fail(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number, errIsReturn: boolean, e: unknown): never {
+  if (errIsReturn && e instanceof ComponentError) leave(inst, caller, n);
+  else current = caller;
+  throw e;
+}
+
+/**
+ * Store.lift's wrapper around a lifted function of `inst`. `errIsReturn`: the function's
+ * result is a `result` lifted with `results: 'throw'`, so a ComponentError is its `err`.
+ * Specialised by arity so the common calls pass their arguments without an array.
+ */
+export function guardLifted(inst: RuntimeInstance, f: AnyFn, arity: number, errIsReturn: boolean): AnyFn {
+  let g: AnyFn;
+  switch (arity) {
+    case 0:
+      g = () => {
+        const caller = current;
+        const n = enter(inst, caller);
+        try {
+          const r = f();
+          leave(inst, caller, n);
+          return r;
+        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+      };
+      break;
+    case 1:
+      g = (a: unknown) => {
+        const caller = current;
+        const n = enter(inst, caller);
+        try {
+          const r = f(a);
+          leave(inst, caller, n);
+          return r;
+        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+      };
+      break;
+    case 2:
+      g = (a: unknown, b: unknown) => {
+        const caller = current;
+        const n = enter(inst, caller);
+        try {
+          const r = f(a, b);
+          leave(inst, caller, n);
+          return r;
+        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+      };
+      break;
+    case 3:
+      g = (a: unknown, b: unknown, c: unknown) => {
+        const caller = current;
+        const n = enter(inst, caller);
+        try {
+          const r = f(a, b, c);
+          leave(inst, caller, n);
+          return r;
+        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+      };
+      break;
+    default:
+      g = (...args: unknown[]) => {
+        const caller = current;
+        const n = enter(inst, caller);
+        try {
+          const r = f(...args);
+          leave(inst, caller, n);
+          return r;
+        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+      };
+  }
+  GUEST.add(g);
+  return g;
+}
+
+/**
+ * A host function as the callee of `canon lower` in `inst`: the call leaves the instance
+ * (trapping during post-return or realloc) and runs with the host as the current instance,
+ * so calls the host makes back into components are entered from the host.
+ */
+export function guardHost(inst: RuntimeInstance, f: AnyFn): AnyFn {
+  return (...args: unknown[]) => {
+    if (!inst.mayLeave) throw leaveTrap();
+    const saved = current;
+    current = null;
+    try {
+      return f(...args);
+    } finally {
+      current = saved;
+    }
+  };
+}
+
+/**
+ * A post-return function run with may_leave cleared: the instance may not call out
+ * meanwhile ("canon lift"). A trap leaves it cleared; the instance is poisoned anyway.
+ */
+export function noLeave(inst: RuntimeInstance, f: (...flat: (number | bigint)[]) => unknown): (...flat: (number | bigint)[]) => void {
+  return (...flat: (number | bigint)[]): void => {
+    inst.mayLeave = false;
+    f(...flat);
+    inst.mayLeave = true;
+  };
+}
+
+/** `realloc` with may_leave cleared ("Lifting and Lowering Context": LiftLowerContext.reallocate). */
+export function noLeaveRealloc(inst: RuntimeInstance, f: (a: number, b: number, c: number, d: number) => unknown): (a: number, b: number, c: number, d: number) => number {
+  return (a: number, b: number, c: number, d: number): number => {
+    inst.mayLeave = false;
+    const r = f(a, b, c, d) as number;
+    inst.mayLeave = true;
+    return r;
+  };
+}

@@ -1,0 +1,132 @@
+// Host imports: the JavaScript values given to instantiateComponent, checked against the
+// component's import types and turned into runtime items. Keys follow the `names` option (a
+// plain name may also be given as written in WIT; an interface name without its version). A
+// func import is a function; an instance import an object of its exports; a resource type a
+// class (a host class, or the class of another instance's guest resource); a component a
+// CompiledComponent; a core module a WebAssembly.Module. A `[constructor]r`, `[method]r.m`
+// or `[static]r.s` func not given by name comes from the class given for `r`. Anything
+// missing or of the wrong kind is a LinkError naming the import path, the expected type and
+// what was given.
+import { LinkError } from '../../core/errors.ts';
+import { externNameView } from '../names.ts';
+import type { EntityT, InstanceT } from '../validate/model.ts';
+import { entityMismatch } from '../validate/subtype.ts';
+import { CompiledComponent } from './compile.ts';
+import { describeEntity, describeJs } from './describe.ts';
+import type { AnyFn, RtInstance, RtItem } from './frame.ts';
+import { keyOf, memberKey, type NameStyle, withoutVersion } from './names.ts';
+import { classResourceType } from './resource-object.ts';
+import { type HostClass, hostResourceType, type ResourceType } from './resource-type.ts';
+
+type Obj = Readonly<Record<string, unknown>>;
+
+function isObject(v: unknown): v is Obj {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null;
+}
+
+function isResourceType(e: EntityT): boolean {
+  return e.kind === 'type' && e.type.def.kind === 'resource';
+}
+
+/** The value given for `name` in `obj`, under any of the keys it may have. */
+function lookup(obj: Obj, name: string, style: NameStyle, type: boolean): unknown {
+  const keys = [keyOf(name, style, type), name, withoutVersion(name)];
+  for (const k of keys) if (Object.hasOwn(obj, k)) return obj[k];
+  return undefined;
+}
+
+function mistyped(path: string, e: EntityT, given: unknown, why?: string): LinkError {
+  const what = given === undefined ? 'missing import' : 'import';
+  return new LinkError(`${what} \`${path}\`: expected ${describeEntity(e)}, got ${describeJs(given)}${why ? ` (${why})` : ''}`);
+}
+
+export class HostImports {
+  readonly #style: NameStyle;
+  /** Resource types already bound by rid (an `eq` bound names one bound before). */
+  readonly #bound: (rid: number) => ResourceType | undefined;
+
+  constructor(style: NameStyle, bound: (rid: number) => ResourceType | undefined) {
+    this.#style = style;
+    this.#bound = bound;
+  }
+
+  /** The runtime item for import `name` of type `e`, from the object of imports `obj`. */
+  item(obj: Obj, name: string, e: EntityT, path: string): RtItem {
+    let v = lookup(obj, name, this.#style, isResourceType(e));
+    if (v === undefined && e.kind === 'func') v = this.#member(obj, name, path);
+    switch (e.kind) {
+      case 'func':
+        if (typeof v !== 'function') throw mistyped(path, e, v);
+        return { sort: 'func', value: v as AnyFn };
+      case 'instance':
+        if (!isObject(v)) throw mistyped(path, e, v);
+        return { sort: 'instance', value: this.instance(v, e.type, path) };
+      case 'type': {
+        const d = e.type.def;
+        if (d.kind !== 'resource') return { sort: 'type', value: undefined };
+        const bound = this.#bound(d.rid);
+        if (bound !== undefined) return { sort: 'type', value: bound };
+        if (typeof v !== 'function') throw mistyped(path, e, v);
+        return { sort: 'type', value: classResourceType(v as HostClass, name, hostResourceType) };
+      }
+      case 'component': {
+        if (!(v instanceof CompiledComponent)) throw mistyped(path, e, v);
+        const m = entityMismatch({ kind: 'component', type: { imports: v.imports, exports: v.exports, defined: v.scope.defined } }, e, new Map());
+        if (m) throw mistyped(path, e, v, m);
+        return { sort: 'component', value: v };
+      }
+      case 'module': {
+        if (!(v instanceof WebAssembly.Module)) throw mistyped(path, e, v);
+        const m = moduleMismatch(v, e);
+        if (m) throw mistyped(path, e, v, m);
+        return { sort: 'core module', value: v };
+      }
+      case 'value':
+        if (v === undefined) throw mistyped(path, e, v);
+        return { sort: 'value', value: v };
+    }
+  }
+
+  instance(obj: Obj, t: InstanceT, path: string): RtInstance {
+    const out = new Map<string, RtItem>();
+    // Types first: funcs of the instance may come from the classes given for them.
+    for (const [name, e] of t.exports) if (e.kind === 'type') out.set(name, this.item(obj, name, e, `${path}.${name}`));
+    for (const [name, e] of t.exports) if (e.kind !== 'type') out.set(name, this.item(obj, name, e, `${path}.${name}`));
+    return out;
+  }
+
+  /** A `[constructor]r`, `[method]r.m` or `[static]r.s` func from the class given for `r`. */
+  #member(obj: Obj, name: string, path: string): AnyFn | undefined {
+    const v = externNameView(name);
+    if (v.kind !== 'constructor' && v.kind !== 'method' && v.kind !== 'static') return undefined;
+    const cls = lookup(obj, v.resource, this.#style, true);
+    if (typeof cls !== 'function') return undefined;
+    const C = cls as (new (...args: unknown[]) => object) & Record<string, unknown>;
+    if (v.kind === 'constructor') return (...args: unknown[]) => new C(...args);
+    const key = memberKey(v.name, this.#style);
+    if (v.kind === 'static') {
+      const f = C[key];
+      if (typeof f !== 'function') throw new LinkError(`missing import \`${path}\`: class ${C.name || v.resource} has no static method \`${key}\``);
+      return (...args: unknown[]) => (f as AnyFn).apply(C, args);
+    }
+    const proto = C.prototype as Record<string, unknown>;
+    if (typeof proto[key] !== 'function') throw new LinkError(`missing import \`${path}\`: class ${C.name || v.resource} has no method \`${key}\``);
+    return (self: unknown, ...args: unknown[]) => ((self as Record<string, AnyFn>)[key] as AnyFn).apply(self, args);
+  }
+}
+
+/** A module given for a module import: it must export what the type exports and import no more. */
+function moduleMismatch(m: WebAssembly.Module, e: EntityT): string | undefined {
+  if (e.kind !== 'module') return undefined;
+  const exports = new Map(WebAssembly.Module.exports(m).map((x) => [x.name, x.kind]));
+  for (const [name, t] of e.type.exports) {
+    const kind = exports.get(name);
+    if (kind === undefined) return `module does not export \`${name}\``;
+    if (kind !== t.kind) return `module export \`${name}\` is a ${kind}, expected a ${t.kind}`;
+  }
+  const allowed = new Set(e.type.imports.map((i) => `${i.module}\0${i.name}`));
+  for (const i of WebAssembly.Module.imports(m)) {
+    if (!allowed.has(`${i.module}\0${i.name}`)) return `module imports \`${i.module}\` \`${i.name}\`, which the type does not`;
+  }
+  return undefined;
+}

@@ -1,0 +1,78 @@
+// Instantiating components at run time (issue 8): compileComponent once, then
+// instantiateComponent as often as needed. Exports come back as JavaScript functions,
+// objects (instances) and classes (resources) keyed by their WIT names; host imports are
+// given the same way. Value shapes follow jco's conventions (see the runtime contract and
+// src/component/abi for each type's shape).
+import type { Component } from '../ast.ts';
+import type { JsShape } from './abi.ts';
+import { CompiledComponent, compileComponent, compileComponentSync } from './compile.ts';
+import { type ComponentExports, exportsObject } from './exports.ts';
+import { HostImports } from './imports.ts';
+import { instantiateFrame, runAsync, runSync, type Walk } from './instantiate.ts';
+import { ResourceClasses } from './resource-object.ts';
+import type { Root } from './runtime-instance.ts';
+
+export { CompiledComponent, compileComponent, compileComponentSync };
+export type { ComponentExports, ComponentFunction } from './exports.ts';
+export { GuestResource, type GuestClass } from './resource-object.ts';
+export type { HostClass } from './resource-type.ts';
+
+export interface InstantiateOptions {
+  /**
+   * 'wit' (default): export and import keys, record fields and flags members as WIT writes
+   * them. 'camel': kebab-case becomes lowerCamelCase (`my-field` → `myField`), resource
+   * classes UpperCamelCase, like jco. Interface names (`ns:pkg/iface`) and variant and enum
+   * tags are kept. Instances linked to each other should use the same style.
+   */
+  readonly names?: 'wit' | 'camel';
+  /**
+   * 'throw' (default): a function returning `result<T, E>` returns the ok value or throws a
+   * ComponentError whose `payload` is the error value (host functions do the same in
+   * reverse). 'tagged': it returns `{ tag: 'ok' | 'err', val }`.
+   */
+  readonly results?: 'throw' | 'tagged';
+}
+
+/**
+ * Host imports by name: a function per func import, an object per instance import (its
+ * exports by name, nested), a class per resource type import (methods, statics and
+ * constructor may then be left out of the instance: they are taken from the class), a
+ * CompiledComponent per component import, a WebAssembly.Module per core module import. An
+ * interface may be named without its `@version`.
+ */
+export type ComponentImports = Readonly<Record<string, unknown>>;
+
+export interface ComponentInstance {
+  /** The instance's exports by (mapped) name. */
+  readonly exports: ComponentExports;
+}
+
+type Input = Uint8Array | ArrayBuffer | Component | CompiledComponent;
+
+function walk(compiled: CompiledComponent, imports: ComponentImports, options: InstantiateOptions): Walk<ComponentInstance> {
+  const shape: JsShape = { names: options.names ?? 'wit', results: options.results ?? 'throw' };
+  const root: Root = { shape, classes: new ResourceClasses() };
+  return (function* () {
+    const frame = yield* instantiateFrame(compiled, (name, e, f) => {
+      const host = new HostImports(shape.names, (rid) => f.inst.handles.types.get(rid));
+      return host.item(imports, name, e, name);
+    }, null, root);
+    return { exports: exportsObject(frame.exports, shape.names, root.classes) };
+  })();
+}
+
+/**
+ * Instantiates a component (bytes, a decoded or parsed Component, or a CompiledComponent).
+ * Throws ValidationError for an invalid component, LinkError for a missing or mistyped
+ * import (naming the import and both types), Trap if a start function traps.
+ */
+export async function instantiateComponent(input: Input, imports: ComponentImports = {}, options: InstantiateOptions = {}): Promise<ComponentInstance> {
+  const compiled = input instanceof CompiledComponent ? input : await compileComponent(input);
+  return runAsync(walk(compiled, imports, options));
+}
+
+/** instantiateComponent, synchronously (core modules compiled and instantiated synchronously). */
+export function instantiateComponentSync(input: Input, imports: ComponentImports = {}, options: InstantiateOptions = {}): ComponentInstance {
+  const compiled = input instanceof CompiledComponent ? input : compileComponentSync(input);
+  return runSync(walk(compiled, imports, options));
+}

@@ -1,0 +1,175 @@
+// Instantiation (Explainer.md, "Instance Definitions", "Alias Definitions", "Type
+// Definitions", "Canonical Definitions", "Start Definitions", "Import and Export
+// Definitions"): the sections are walked in order, each definition appending to its runtime
+// index space, in step with the validator's index spaces of the same component.
+//
+// The walk is a generator that yields each core module instantiation, so one walk serves
+// both the asynchronous API (WebAssembly.instantiate, which browsers require for large
+// modules) and the synchronous one (the script runner, Node).
+import { LinkError } from '../../core/errors.ts';
+import type { EntityT } from '../validate/model.ts';
+import { instantiateCanon } from './canon.ts';
+import { CompiledComponent } from './compile.ts';
+import { type CoreInstance, Frame, type RtItem } from './frame.ts';
+import { guardLifted } from './guard.ts';
+import { ResourceType } from './resource-type.ts';
+import { type Root, RuntimeInstance } from './runtime-instance.ts';
+
+export interface CoreRequest {
+  readonly module: WebAssembly.Module;
+  readonly imports: WebAssembly.Imports;
+}
+
+export type Walk<T> = Generator<CoreRequest, T, WebAssembly.Instance>;
+
+/** Resolves import `name` of type `e` for the component being instantiated. */
+export type Importer = (name: string, e: EntityT, frame: Frame) => RtItem;
+
+function sortOfEntity(e: EntityT): RtItem['sort'] {
+  return e.kind === 'module' ? 'core module' : e.kind;
+}
+
+/** Instantiates `def` as a child of `parent` (null: a root); returns its frame. */
+export function* instantiateFrame(def: CompiledComponent, importer: Importer, parent: RuntimeInstance | null, root: Root): Walk<Frame> {
+  const frame = new Frame(def, new RuntimeInstance(parent, root));
+  const scope = frame.scope;
+  for (const section of def.component.sections) {
+    switch (section.kind) {
+      case 'custom': case 'core-type': break;
+      case 'core-module': {
+        const m = def.compilation.modules.get(section.module);
+        if (m === undefined) throw new LinkError('internal: core module was not compiled');
+        frame.coreModules.push(m);
+        break;
+      }
+      case 'core-instance':
+        for (const i of section.items) {
+          if (i.kind === 'exports') {
+            const bundle: Record<string, unknown> = {};
+            for (const e of i.exports) bundle[e.name] = frame.coreItem(e.sort, e.index);
+            frame.coreInstances.push(bundle);
+          } else {
+            const imports: Record<string, CoreInstance> = {};
+            for (const a of i.args) imports[a.name] = frame.coreInstances[a.instance];
+            const instance = yield { module: frame.coreModules[i.module], imports: imports as WebAssembly.Imports };
+            frame.coreInstances.push(instance.exports as CoreInstance);
+          }
+        }
+        break;
+      case 'component':
+        frame.components.push(new CompiledComponent(section.component, def.compilation, frame));
+        break;
+      case 'instance':
+        for (const i of section.items) {
+          if (i.kind === 'exports') {
+            const bundle = new Map<string, RtItem>();
+            for (const e of i.exports) bundle.set(e.name.name, frame.item(e.sort, e.index));
+            frame.pushInstance(bundle);
+          } else {
+            const args = new Map<string, RtItem>();
+            for (const a of i.args) args.set(a.name, frame.item(a.sort, a.index));
+            const child = yield* instantiateFrame(frame.components[i.component], (name) => {
+              const arg = args.get(name);
+              if (arg === undefined) throw new LinkError(`internal: missing instantiation argument \`${name}\``);
+              return arg;
+            }, frame.inst, root);
+            frame.pushInstance(child.exports);
+          }
+        }
+        break;
+      case 'alias':
+        for (const a of section.items) {
+          const t = a.target;
+          if (t.kind === 'export') {
+            const item = frame.instances[t.instance].get(t.name);
+            if (item === undefined) throw new LinkError(`internal: instance ${t.instance} has no export \`${t.name}\``);
+            frame.push(item);
+          } else if (t.kind === 'core-export') {
+            frame.pushCore(a.sort.slice(5), frame.coreInstances[t.instance][t.name]);
+          } else {
+            // Outer aliases reach the frames the components were defined in.
+            let target: Frame = frame;
+            for (let k = 0; k < t.count; k++) {
+              const env = target.def.env;
+              if (env === undefined) throw new LinkError(`internal: invalid outer alias count of ${t.count}`);
+              target = env;
+            }
+            switch (a.sort) {
+              case 'type': frame.pushType(target.types[t.index]); break;
+              case 'core module': frame.coreModules.push(target.coreModules[t.index]); break;
+              case 'component': frame.components.push(target.components[t.index]); break;
+              case 'core type': break;
+              default: throw new LinkError(`internal: outer alias of sort ${a.sort}`);
+            }
+          }
+        }
+        break;
+      case 'type':
+        for (const t of section.items) {
+          if (t.kind !== 'resource') {
+            frame.pushType(undefined);
+            continue;
+          }
+          // Each instance of a component defining a resource makes a new resource type.
+          const rt = new ResourceType('resource', frame.inst);
+          if (t.dtor !== undefined) {
+            const dtor = frame.coreFuncs[t.dtor];
+            rt.dtor = guardLifted(frame.inst, dtor, 1, false);
+          }
+          frame.pushType(rt);
+        }
+        break;
+      case 'canon':
+        for (const c of section.items) instantiateCanon(frame, c);
+        break;
+      case 'start': {
+        const st = section.start;
+        if (st.args.length > 0 || st.results > 0) throw new LinkError('component start functions with values (🪙) are not supported');
+        frame.funcs[st.func]();
+        break;
+      }
+      case 'import':
+        for (const imp of section.items) {
+          const name = imp.name.name;
+          const e = scope.imports.get(name);
+          if (e === undefined) throw new LinkError(`internal: import \`${name}\` has no type`);
+          const item = importer(name, e, frame);
+          if (item.sort !== sortOfEntity(e)) throw new LinkError(`internal: import \`${name}\` is a ${item.sort}, expected a ${e.kind}`);
+          frame.push(item);
+        }
+        break;
+      case 'export':
+        for (const x of section.items) {
+          const item = frame.item(x.sort, x.index);
+          if (item.sort === 'type' && item.value !== undefined && item.value.name === 'resource') item.value.name = x.name.name;
+          frame.exports.set(x.name.name, item);
+          // An export is a new index in its space too (Explainer.md, "Import and Export Definitions").
+          frame.push(item);
+        }
+        break;
+      case 'value':
+        throw new LinkError('component value definitions (🪙) are not supported');
+    }
+  }
+  return frame;
+}
+
+/** Drives a walk synchronously: core instances made with `new WebAssembly.Instance`. */
+export function runSync<T>(walk: Walk<T>): T {
+  let step = walk.next();
+  while (!step.done) {
+    const { module, imports } = step.value;
+    step = walk.next(new WebAssembly.Instance(module, imports));
+  }
+  return step.value;
+}
+
+/** Drives a walk asynchronously: core instances made with `WebAssembly.instantiate`. */
+export async function runAsync<T>(walk: Walk<T>): Promise<T> {
+  let step = walk.next();
+  while (!step.done) {
+    const { module, imports } = step.value;
+    step = walk.next(await WebAssembly.instantiate(module, imports));
+  }
+  return step.value;
+}
