@@ -79,6 +79,6 @@ test('random: lengths, u64s, a seed fixed for the host', () => {
   assert.equal(calls, before);
   assert.throws(() => r['get-random-bytes'](1n << 40n), /at most/);
   // The default source really is random.
-  const real = randomInterface((b) => crypto.getRandomValues(b));
+  const real = randomInterface((b) => { crypto.getRandomValues(b as Uint8Array<ArrayBuffer>); });
   assert.notDeepEqual(real['get-random-bytes'](16n), real['get-random-bytes'](16n));
 });
