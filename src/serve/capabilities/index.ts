@@ -13,6 +13,7 @@ export type { RedisOptions } from './keyvalue/node-redis.ts';
 export { type ConfigError, ConfigStore } from './config/store.ts';
 export { parseConfigFlag, parseConfigJson } from './config/parse.ts';
 export { type ConfigSources, loadConfig } from './config/node-load.ts';
+export { CONFIG_VERSIONS, configImports, type InterfaceImports, KEYVALUE_DRAFT, KEYVALUE_DRAFT2, keyvalueImports } from './imports.ts';
 
 import { loadConfig, type ConfigSources } from './config/node-load.ts';
 import type { ConfigStore } from './config/store.ts';
