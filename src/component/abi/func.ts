@@ -27,6 +27,8 @@ export interface FuncPlan {
   readonly tupleAlign: number;
   readonly paramsUseMemory: boolean;
   readonly resultUsesMemory: boolean;
+  /** Lowering the result stores strings or lists (canon lower then needs realloc). */
+  readonly resultAllocates: boolean;
   readonly paramsHaveStrings: boolean;
   readonly resultHasStrings: boolean;
   readonly handles: boolean;
@@ -90,6 +92,7 @@ function build(ft: FuncT, encoding: Encoding, shape: JsShape): FuncPlan {
     tupleAlign: align,
     paramsUseMemory: spillParams || ft.params.some(([, t]) => usesMemory(t)),
     resultUsesMemory: spillResult || usesMemory(ft.result),
+    resultAllocates: usesMemory(ft.result),
     paramsHaveStrings: ft.params.some(([, t]) => hasStrings(t)),
     resultHasStrings: hasStrings(ft.result),
     handles: ft.params.some(([, t]) => hasHandles(t)) || hasHandles(ft.result),
@@ -183,7 +186,7 @@ export function bindLift(plan: FuncPlan, core: (...a: Core[]) => unknown, opts: 
 /** canon lower: a JavaScript function of component values becomes callable from core code. */
 export function bindLower(plan: FuncPlan, callee: (...args: unknown[]) => unknown, opts: LiftLowerOptions, handles: HandleTable): (...flat: Core[]) => unknown {
   if (plan.paramsUseMemory || plan.resultUsesMemory) needMemory(opts, 'lowering this function');
-  if (plan.result !== undefined && !plan.spillResult && plan.resultUsesMemory && opts.realloc === undefined) {
+  if (plan.resultAllocates && opts.realloc === undefined) {
     throw new LinkError('lowering this function needs the realloc canonical option');
   }
   const cx = new Cx(opts.memory, opts.realloc, handles);
