@@ -26,7 +26,8 @@ export type Status = 'passed' | 'failed' | 'skipped';
 
 export interface Outcome {
   readonly line: number;
-  readonly command: Command['kind'] | 'script';
+  /** The command's kind; `component` for a component script's component definition. */
+  readonly command: Command['kind'] | 'script' | 'component';
   readonly status: Status;
   /** What went wrong (failed) or why it did not run (skipped). */
   readonly message?: string;

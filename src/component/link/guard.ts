@@ -10,6 +10,7 @@
 // marked, so they stay unenterable ("poisoned"), as wasmtime does; an `err` result thrown as
 // a ComponentError is a normal return and leaves them.
 import { ComponentError, ComponentTrap } from '../../core/errors.ts';
+import { translateError } from '../../runtime/traps.ts';
 import type { RuntimeInstance } from './runtime-instance.ts';
 
 type Fn = (...args: never[]) => unknown;
@@ -66,10 +67,16 @@ function leave(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number)
   for (let i = 0; i < n && x !== null; i++, x = x.parent) x.mayEnter = true;
 }
 
+/** The exception path: an `err` result leaves normally; anything else poisons. Engine
+ * errors become Tessera's (Trap, UncaughtException: an exception escaping a component is a
+ * trap, CanonicalABI.md "call_and_trap_on_throw"). */
 function fail(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number, errIsReturn: boolean, e: unknown): never {
-  if (errIsReturn && e instanceof ComponentError) leave(inst, caller, n);
-  else current = caller;
-  throw e;
+  if (errIsReturn && e instanceof ComponentError) {
+    leave(inst, caller, n);
+    throw e;
+  }
+  current = caller;
+  throw translateError(e);
 }
 
 /**

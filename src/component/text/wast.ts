@@ -2,13 +2,18 @@
 // `wast` and `wasmtime wast` read it). Components come as `(component ...)`,
 // `(component definition ...)`, `(component binary "...")` or `(component quote "...")`;
 // `(component instance $i $def)` instantiates a definition; assertions wrap components.
-// Core `(module ...)` forms and actions are kept as their source text for a runner.
+// Actions (`(invoke $i? "name" value*)`) with component values (wast-values.ts) are read
+// for `assert_return`, `assert_trap` and bare invokes; `(register "name" $i?)` too. Core
+// `(module ...)` forms and other commands are kept as their source text for a runner.
 import { ParseError } from '../../core/errors.ts';
 import { Cursor, T_EOF, T_LPAREN, T_STRING } from '../../text/cursor.ts';
 import { lex, lineColumn } from '../../text/lexer.ts';
 import type { Component } from '../ast.ts';
 import { decodeComponent } from '../binary/decode.ts';
 import { ComponentParser, parseComponent } from './parse.ts';
+import { parseScriptValues, type ScriptValue } from './wast-values.ts';
+
+export type { ScriptValue } from './wast-values.ts';
 
 interface Located {
   readonly line: number;
@@ -24,6 +29,14 @@ export interface ScriptComponent extends Located {
   parse(): Component;
 }
 
+/** `(invoke $instance? "name" value*)`: calls an export of the latest (or named) instance. */
+export interface ScriptAction {
+  readonly kind: 'invoke';
+  readonly instance?: string;
+  readonly name: string;
+  readonly args: readonly ScriptValue[];
+}
+
 export type ComponentCommand = Located & (
   | { readonly kind: 'component'; readonly component: ScriptComponent }
   | { readonly kind: 'instance'; readonly id?: string; readonly definition?: string }
@@ -32,7 +45,11 @@ export type ComponentCommand = Located & (
     readonly component: ScriptComponent;
     readonly message: string;
   }
-  /** A command this parser keeps as text (core modules, actions, assert_return, ...). */
+  | { readonly kind: 'action'; readonly action: ScriptAction }
+  | { readonly kind: 'assert_return'; readonly action: ScriptAction; readonly results: readonly ScriptValue[] }
+  | { readonly kind: 'assert_trap'; readonly action: ScriptAction; readonly message: string }
+  | { readonly kind: 'register'; readonly name: string; readonly instance?: string }
+  /** A command this parser keeps as text (core modules, other assertions, ...). */
   | { readonly kind: 'other'; readonly head: string; readonly text: string }
 );
 
@@ -68,6 +85,39 @@ function command(c: Cursor): ComponentCommand {
       const component = scriptComponent(c, open);
       return { kind: 'component', ...at, component };
     }
+    case 'invoke': {
+      c.pos = open;
+      const action = scriptAction(c);
+      return { kind: 'action', ...at, action };
+    }
+    case 'assert_return': {
+      c.pos = open + 2;
+      const action = scriptAction(c);
+      const results = parseScriptValues(c);
+      c.rparen();
+      return { kind: 'assert_return', ...at, action, results };
+    }
+    case 'assert_trap': {
+      c.pos = open + 2;
+      // `(assert_trap (component ...) "msg")`: the older spelling of assert_uninstantiable.
+      if (c.atParen('component')) {
+        const component = scriptComponent(c, c.pos);
+        const message = c.name();
+        c.rparen();
+        return { kind: 'assert_uninstantiable', ...at, component, message };
+      }
+      const action = scriptAction(c);
+      const message = c.name();
+      c.rparen();
+      return { kind: 'assert_trap', ...at, action, message };
+    }
+    case 'register': {
+      c.pos = open + 2;
+      const name = c.name();
+      const instance = c.id();
+      c.rparen();
+      return { kind: 'register', ...at, name, ...(instance === undefined ? {} : { instance }) };
+    }
     case 'assert_invalid': case 'assert_malformed': case 'assert_unlinkable': case 'assert_uninstantiable': {
       c.pos = open + 2;
       if (!c.atParen('component')) break;
@@ -79,6 +129,17 @@ function command(c: Cursor): ComponentCommand {
   }
   c.pos = close + 1;
   return { kind: 'other', ...at, head, text: c.text.slice(c.start[open], c.end[close]) };
+}
+
+/** `(invoke $id? "name" value*)` at the cursor; leaves the cursor after its `)`. */
+function scriptAction(c: Cursor): ScriptAction {
+  c.lparen();
+  c.keyword('invoke');
+  const instance = c.id();
+  const name = c.name();
+  const args = parseScriptValues(c);
+  c.rparen();
+  return { kind: 'invoke', name, args, ...(instance === undefined ? {} : { instance }) };
 }
 
 /** `(component ...)` at token `open`; leaves the cursor after its `)`. */
