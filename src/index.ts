@@ -26,6 +26,8 @@ export type { ResolveOptions as WitResolveOptions } from './component/wit/resolv
 export { decodeAny, decodeComponent, isComponent, type ComponentDecodeOptions, type Decoded } from './component/binary/decode.ts';
 export { encodeComponent, type ComponentEncodeOptions } from './component/binary/encode.ts';
 export { parseComponent } from './component/text/parse.ts';
+export { printComponent } from './component/text/print.ts';
+export { decodeComponentNames, encodeComponentNames, sortNames } from './component/binary/names.ts';
 export { parseComponentWast, type ComponentCommand, type ScriptComponent } from './component/text/wast.ts';
 export { externNameView, type ExternNameView } from './component/names.ts';
 export { CANONS, type CanonDef } from './component/codes.ts';

@@ -11,6 +11,12 @@ import { writeSort } from './encode-types.ts';
 
 export const COMPONENT_NAME_SECTION = 'component-name';
 
+/** The order wasm-tools writes the sorts of a `component-name` section in (and the text parser). */
+export const NAME_SORT_ORDER: readonly Sort[] = [
+  'core func', 'core table', 'core memory', 'core global', 'core tag', 'core type', 'core module',
+  'core instance', 'func', 'value', 'type', 'component', 'instance',
+];
+
 const COMPONENT_NAME_ID = 0;
 const SORT_NAMES_ID = 1;
 

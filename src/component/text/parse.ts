@@ -17,7 +17,7 @@ import type {
 } from '../ast.ts';
 import { CANON_BY_NAME, CORE_SORT_CODE, SORT_CODE } from '../codes.ts';
 import { decodeComponent } from '../binary/decode.ts';
-import { COMPONENT_NAME_SECTION, decodeComponentNames } from '../binary/names.ts';
+import { COMPONENT_NAME_SECTION, NAME_SORT_ORDER, decodeComponentNames } from '../binary/names.ts';
 import { outerTarget, Scope } from './scope.ts';
 import { TypeParser, coreValType } from './parse-types.ts';
 
@@ -39,11 +39,6 @@ const CORE_SORTS: ReadonlySet<string> = new Set(Object.keys(CORE_SORT_CODE));
 const SORTS: ReadonlySet<string> = new Set(Object.keys(SORT_CODE));
 /** Sorts core instances export; other sorts (core module too) come from component instances. */
 const CORE_INSTANCE_SORTS: ReadonlySet<Sort> = new Set<Sort>(['core func', 'core table', 'core memory', 'core global', 'core tag']);
-/** The order wasm-tools writes the sorts of a `component-name` section in. */
-const NAME_SORT_ORDER: readonly Sort[] = [
-  'core func', 'core table', 'core memory', 'core global', 'core tag', 'core type', 'core module',
-  'core instance', 'func', 'value', 'type', 'component', 'instance',
-];
 
 export class ComponentParser {
   readonly c: Cursor;
