@@ -1,7 +1,8 @@
 // The capabilities bound into a real component: test/fixtures/serve/keyvalue.wat, a tiny guest
 // of wasi:keyvalue@0.2.0-draft2 in component text, instantiated by Tessera's component runtime
 // with keyvalueImports. Its calls go through the Canonical ABI (strings, results, options,
-// lists, own and borrow handles of the host's bucket), so the test runs once the runtime can
+// lists, own and borrow handles of the host's bucket and CAS, a CAS handed back inside a
+// cas-error), so the test runs once the runtime can
 // lift and lower those: until src/component/abi replaces the link layer's ABI stand-in (which
 // serves primitives and strings only), it is skipped with that reason.
 import assert from 'node:assert/strict';
@@ -21,6 +22,7 @@ type Guest = {
   hit(key: string): bigint;
   'open-error'(name: string): number;
   'value-length'(key: string): number;
+  'cas-race'(key: string): number;
 };
 
 async function guest(store: KeyValueStore): Promise<Guest | string> {
@@ -50,6 +52,11 @@ describe('wasi:keyvalue bound into a component', () => {
     assert.equal(g['value-length']('blob'), 300);
     assert.equal(g['open-error']('default'), 255);
     assert.equal(g['open-error']('secrets'), 1); // error::access-denied
+    host.set('race', new TextEncoder().encode('start'));
+    assert.equal(g['cas-race']('race'), 0);
+    assert.deepEqual(host.get('race'), new TextEncoder().encode('z'));
+    assert.equal(g['cas-race']('fresh-key'), 0); // the same with a key that did not exist
+    assert.deepEqual(host.get('fresh-key'), new TextEncoder().encode('z'));
     store.backend.close();
   });
 });
