@@ -1,6 +1,5 @@
-// The one place link/ takes the Canonical ABI from (/work/briefs runtime contract: liftFunc,
-// lowerFunc, HandleTable, CallScope, LiftLowerOptions, JsShape). Until src/component/abi/
-// lands, a minimal stand-in of the same API serves primitive, string and handle types.
+// The one place link/ takes the Canonical ABI from (the runtime contract: liftFunc,
+// lowerFunc, HandleTable, CallScope, LiftLowerOptions, JsShape).
 export {
-  type CallScope, type HandleTable, type JsShape, type LiftLowerOptions, liftFunc, lowerFunc,
-} from './abi-standin.ts';
+  type CallScope, type HandleTable, type JsShape, type LiftLowerOptions, liftFunc, lowerFunc, toCamelCase,
+} from '../abi/index.ts';

@@ -3,9 +3,11 @@
 // core function (through the ABI's liftFunc, entered through the instance's guard), `canon
 // lower` a core function of a component function (through lowerFunc; a host callee leaves
 // the instance through guardHost), and the resource built-ins work on the instance's handle
-// table. The async built-ins (🔀, 🧵, 📝) are not implemented yet (issue 11): they exist so
-// a component that declares them instantiates, trap "cannot leave component instance" where
-// the spec traps first (during post-return and realloc), and otherwise trap as unsupported.
+// table. The async ABI (🔀, 🧵, 📝) is not implemented yet (issue 11): its built-ins, async
+// lifts and lowers and async-typed functions exist so a component that declares them
+// instantiates (values/post-return.wast and values/variants.wast need that); the built-ins
+// trap "cannot leave component instance" where the spec traps first (post-return, realloc),
+// and any call that needs async throws LinkError "... not supported yet (async, issue 11)".
 import { LinkError } from '../../core/errors.ts';
 import type { AnyCanonFields, Canon, CanonOpt } from '../ast.ts';
 import type { FuncT, VT } from '../validate/model.ts';
@@ -48,6 +50,20 @@ function resource(frame: Frame, index: number): ResourceType {
   return rt;
 }
 
+/**
+ * `make()`, or if it needs the async ABI (an async function type or the `async` option), a
+ * function that throws that LinkError when called: the component still instantiates, and
+ * only calls that need async fail.
+ */
+function unlessAsync(make: () => AnyFn): AnyFn {
+  try {
+    return make();
+  } catch (e) {
+    if (!(e instanceof LinkError) || !e.message.includes(ASYNC_NOT_SUPPORTED)) throw e;
+    return () => { throw e; };
+  }
+}
+
 /** A built-in of the async ABI: present, and trapping when called. */
 function unsupported(frame: Frame, name: string, checksLeave: boolean): AnyFn {
   const inst = frame.inst;
@@ -66,20 +82,21 @@ export function instantiateCanon(frame: Frame, canon: Canon): void {
   switch (x.op) {
     case 'lift': {
       const type: FuncT = frame.scope.funcs[frame.funcs.length];
-      const opts = options(frame, x.options, 'canon lift');
-      const core = frame.coreFuncs[x.func] as (...a: (number | bigint)[]) => unknown;
-      const lifted = liftFunc(type, core, opts, handles, shape);
+      const lifted = unlessAsync(() => {
+        const opts = options(frame, x.options, 'canon lift');
+        const core = frame.coreFuncs[x.func] as (...a: (number | bigint)[]) => unknown;
+        return liftFunc(type, core, opts, handles, shape);
+      });
       frame.funcs.push(guardLifted(inst, lifted, type.params.length, shape.results === 'throw' && isResult(type.result)));
       return;
     }
     case 'lower': {
       const type: FuncT = frame.scope.funcs[x.func];
-      const opts = options(frame, x.options, 'canon lower');
       const callee = frame.funcs[x.func];
       // A guest callee is entered through its own guard, which knows the caller; a host one
       // leaves this instance here.
       const target = isGuestFunction(callee) ? callee : guardHost(inst, callee);
-      frame.coreFuncs.push(lowerFunc(type, target, opts, handles, shape) as AnyFn);
+      frame.coreFuncs.push(unlessAsync(() => lowerFunc(type, target, options(frame, x.options, 'canon lower'), handles, shape) as AnyFn));
       return;
     }
     case 'resource.new': {

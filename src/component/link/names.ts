@@ -2,22 +2,19 @@
 // they are; 'camel' maps kebab-case labels to lowerCamelCase, and resource type names to
 // UpperCamelCase (class names), as jco does. Interface names (`ns:pkg/iface@1.0.0`) are kept.
 import { externNameView } from '../names.ts';
+import { toCamelCase } from './abi.ts';
 
 export type NameStyle = 'wit' | 'camel';
 
-function words(label: string): string[] {
-  return label.split('-').filter((w) => w.length > 0);
-}
-
-/** `my-field` → `myField`. */
+/** `my-field` → `myField` (the ABI's rule for record fields, so keys and fields agree). */
 export function lowerCamel(label: string): string {
-  const ws = words(label);
-  return ws.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1))).join('');
+  return toCamelCase(label);
 }
 
 /** `my-resource` → `MyResource`. */
 export function upperCamel(label: string): string {
-  return words(label).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const c = toCamelCase(label);
+  return c.length === 0 ? c : c[0].toUpperCase() + c.slice(1);
 }
 
 /** The key of an import or export named `name` (`type`: a resource type, named like a class). */
