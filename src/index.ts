@@ -34,3 +34,9 @@ export { CANONS, type CanonDef } from './component/codes.ts';
 export { emptyComponent, type Component } from './component/ast.ts';
 export { validateComponent, type ValidateComponentOptions } from './component/validate/component.ts';
 export type * as ComponentAst from './component/ast.ts';
+export {
+  CompiledComponent, compileComponent, compileComponentSync, GuestResource, instantiateComponent, instantiateComponentSync,
+  type ComponentExports, type ComponentFunction, type ComponentImports, type ComponentInstance, type GuestClass, type HostClass,
+  type InstantiateOptions,
+} from './component/link/index.ts';
+export { ComponentError, ComponentTrap } from './core/errors.ts';
