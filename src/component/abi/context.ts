@@ -29,6 +29,8 @@ export class Cx {
   hints: HintLog | undefined = undefined;
   /** The tagged length of the string `storeString` just wrote (its pointer is returned). */
   strLen = 0;
+  /** The length of the list `store_list_into_range` just wrote. */
+  listLen = 0;
 
   constructor(memory: WebAssembly.Memory | undefined, realloc: Realloc | undefined, handles: HandleTable) {
     this.memory = memory;

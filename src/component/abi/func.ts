@@ -8,12 +8,16 @@ import type { FuncT, VT } from '../validate/model.ts';
 import type { HandleTable, JsShape, LiftLowerOptions } from './api.ts';
 import { Cx, type Core } from './context.ts';
 import { alignTo, hasHandles, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, shapeOf, usesMemory, type Flat } from './layout.ts';
-import { compilePlan, type Plan } from './plan.ts';
+import { compilePlan, type Plan, type PlanOptions } from './plan.ts';
+import { canGenerate, generateLift, generateLower, type Factory } from './codegen.ts';
 import { handover, HintLog } from './string-hints.ts';
 import type { Encoding } from './string.ts';
 
 /** What a function type compiles to, independent of the instance it is bound in. */
 export interface FuncPlan {
+  readonly paramTypes: readonly VT[];
+  readonly resultType: VT | undefined;
+  readonly options: PlanOptions;
   readonly params: readonly Plan[];
   readonly result: Plan | undefined;
   /** Each parameter's first flat position, and its offset in the spilled tuple. */
@@ -81,6 +85,9 @@ function build(ft: FuncT, encoding: Encoding, shape: JsShape): FuncPlan {
   const spillResult = result !== undefined && result.flat.length > MAX_FLAT_RESULTS;
   const resultShape = ft.result === undefined ? undefined : shapeOf(ft.result);
   return {
+    paramTypes: ft.params.map(([, t]) => t),
+    resultType: ft.result,
+    options: o,
     params,
     result,
     flatOffsets,
@@ -112,10 +119,49 @@ function unwrap(r: unknown): unknown {
   throw new ComponentError(t.val);
 }
 
-/** canon lift: a core function becomes a JavaScript function of component values. */
-export function bindLift(plan: FuncPlan, core: (...a: Core[]) => unknown, opts: LiftLowerOptions, handles: HandleTable): (...args: unknown[]) => unknown {
+let codegen = canGenerate;
+
+/**
+ * Chooses generated adapters (the default where `new Function` works) or the closure plans;
+ * for tests, which run every case both ways.
+ */
+export function setCodegen(on: boolean): void {
+  codegen = on && canGenerate;
+}
+
+const liftFactories = new WeakMap<FuncPlan, Factory>();
+const lowerFactories = new WeakMap<FuncPlan, Factory>();
+
+function checkLift(plan: FuncPlan, opts: LiftLowerOptions): void {
   if (plan.paramsUseMemory || plan.resultUsesMemory) needMemory(opts, 'lifting this function');
-  if ((plan.paramsUseMemory && opts.realloc === undefined)) throw new LinkError('lifting this function needs the realloc canonical option');
+  if (plan.paramsUseMemory && opts.realloc === undefined) throw new LinkError('lifting this function needs the realloc canonical option');
+}
+
+function checkLower(plan: FuncPlan, opts: LiftLowerOptions): void {
+  if (plan.paramsUseMemory || plan.resultUsesMemory) needMemory(opts, 'lowering this function');
+  if (plan.resultAllocates && opts.realloc === undefined) throw new LinkError('lowering this function needs the realloc canonical option');
+}
+
+/** canon lift: a core function becomes a JavaScript function of component values. */
+export function liftAdapter(plan: FuncPlan, core: (...a: Core[]) => unknown, opts: LiftLowerOptions, handles: HandleTable): (...args: unknown[]) => unknown {
+  checkLift(plan, opts);
+  if (!codegen) return bindLift(plan, core, opts, handles);
+  let f = liftFactories.get(plan);
+  if (f === undefined) liftFactories.set(plan, f = generateLift(plan, plan.options, plan.paramTypes, plan.resultType));
+  return f(new Cx(opts.memory, opts.realloc, handles), core, handles, opts.postReturn) as (...args: unknown[]) => unknown;
+}
+
+/** canon lower: a JavaScript function of component values becomes callable from core code. */
+export function lowerAdapter(plan: FuncPlan, callee: (...args: unknown[]) => unknown, opts: LiftLowerOptions, handles: HandleTable): (...flat: Core[]) => unknown {
+  checkLower(plan, opts);
+  if (!codegen) return bindLower(plan, callee, opts, handles);
+  let f = lowerFactories.get(plan);
+  if (f === undefined) lowerFactories.set(plan, f = generateLower(plan, plan.options, plan.paramTypes, plan.resultType));
+  return f(new Cx(opts.memory, opts.realloc, handles), callee, handles, undefined) as (...flat: Core[]) => unknown;
+}
+
+/** canon lift through the closure plans. */
+function bindLift(plan: FuncPlan, core: (...a: Core[]) => unknown, opts: LiftLowerOptions, handles: HandleTable): (...args: unknown[]) => unknown {
   const cx = new Cx(opts.memory, opts.realloc, handles);
   const { params, result, flatOffsets, memOffsets, spillParams, spillResult, tupleSize, tupleAlign, throws } = plan;
   const n = params.length;
@@ -183,12 +229,8 @@ export function bindLift(plan: FuncPlan, core: (...a: Core[]) => unknown, opts: 
   };
 }
 
-/** canon lower: a JavaScript function of component values becomes callable from core code. */
-export function bindLower(plan: FuncPlan, callee: (...args: unknown[]) => unknown, opts: LiftLowerOptions, handles: HandleTable): (...flat: Core[]) => unknown {
-  if (plan.paramsUseMemory || plan.resultUsesMemory) needMemory(opts, 'lowering this function');
-  if (plan.resultAllocates && opts.realloc === undefined) {
-    throw new LinkError('lowering this function needs the realloc canonical option');
-  }
+/** canon lower through the closure plans. */
+function bindLower(plan: FuncPlan, callee: (...args: unknown[]) => unknown, opts: LiftLowerOptions, handles: HandleTable): (...flat: Core[]) => unknown {
   const cx = new Cx(opts.memory, opts.realloc, handles);
   const { params, result, flatOffsets, memOffsets, spillParams, spillResult, tupleSize, tupleAlign, throws } = plan;
   const n = params.length;

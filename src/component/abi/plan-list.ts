@@ -58,37 +58,37 @@ function dynamicList(b: ReturnType<typeof base>, elem: Plan, size: number, align
     return a;
   };
 
-  let storedLength = 0;
-  /** `store_list_into_range`: returns the pointer; the length is left in `storedLength`. */
+  /** `store_list_into_range`: returns the pointer; the length is left in `cx.listLen`. */
   const storeRange = (cx: Cx, v: unknown): number => {
     if (Typed !== undefined && v instanceof Typed) {
       const n = v.length;
       const bytes = n * size;
       const ptr = cx.alloc(align, bytes, 'list content out-of-bounds');
       cx.u8.set(new Uint8Array(v.buffer, v.byteOffset, bytes), ptr);
-      storedLength = n;
+      cx.listLen = n;
       return ptr;
     }
     const a = items(v, map);
     const n = a.length;
     const ptr = cx.alloc(align, n * size, 'list content out-of-bounds');
     for (let k = 0; k < n; k++) elem.store(cx, a[k], ptr + k * size);
-    storedLength = n;
+    cx.listLen = n;
     return ptr;
   };
 
   return {
     ...b,
+    range: { load: loadRange, store: storeRange },
     liftFlat: (cx, f, i) => loadRange(cx, (f[i] as number) >>> 0, (f[i + 1] as number) >>> 0),
     lowerFlat: (cx, v, out, i) => {
       out[i] = storeRange(cx, v);
-      out[i + 1] = storedLength;
+      out[i + 1] = cx.listLen;
     },
     load: (cx, p) => loadRange(cx, cx.dv.getUint32(p, true), cx.dv.getUint32(p + PTR_SIZE, true)),
     store: (cx, v, p) => {
       const ptr = storeRange(cx, v);
       cx.dv.setUint32(p, ptr, true);
-      cx.dv.setUint32(p + PTR_SIZE, storedLength, true);
+      cx.dv.setUint32(p + PTR_SIZE, cx.listLen, true);
     },
   };
 }

@@ -23,6 +23,11 @@ export interface Plan {
   readonly load: (cx: Cx, ptr: number) => unknown;
   /** `store`: `ptr` is aligned and in bounds (the caller checked). */
   readonly store: (cx: Cx, v: unknown, ptr: number) => void;
+  /** Lists: `load_list_from_range` and `store_list_into_range` (the length goes to `cx.listLen`). */
+  readonly range?: {
+    readonly load: (cx: Cx, ptr: number, len: number) => unknown;
+    readonly store: (cx: Cx, v: unknown) => number;
+  };
 }
 
 export interface PlanOptions {
