@@ -1,4 +1,4 @@
-// `tessera inspect`: a section-by-section summary of a binary module, like
+// `tessera inspect`: a section-by-section summary of a binary module or component, like
 // `wasm-tools objdump`.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -6,6 +6,8 @@ import { decodeModule } from '../binary/decode.ts';
 import { type Module, SECTION_ID, SECTION_ORDER, type SectionName } from '../core/ast.ts';
 import { DecodeError } from '../core/errors.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
+import { decodeComponent, isComponent } from '../component/binary/decode.ts';
+import { componentText, summarizeComponent } from './inspect-component.ts';
 
 const NAME_OF_ID = new Map(SECTION_ORDER.map((name) => [SECTION_ID[name], name]));
 
@@ -38,10 +40,12 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 
 export const inspect: Command = {
   name: 'inspect',
-  summary: 'Show the sections of a binary module',
+  summary: 'Show the sections of a binary module or component',
   help: `Usage: tessera inspect [options] <file.wasm>
 
 Decodes a binary module and prints each section with its byte range, size and item count.
+For a component: its sections (offsets from the start of the file), nested core modules
+and components, imports and exports with their types, and the canonical built-ins it uses.
 
 Options:
   --json        Print the summary as JSON
@@ -55,6 +59,24 @@ Exit codes: 0 decoded, 1 malformed or unreadable input, 2 bad usage.`,
     if (positionals.length !== 1) throw new UsageError('inspect needs exactly one file');
     const file = positionals[0];
     const bytes = new Uint8Array(await readFile(file));
+    if (isComponent(bytes)) {
+      let c;
+      try {
+        c = decodeComponent(bytes);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        process.stderr.write(`${file}: ${e.message}\n`);
+        return EXIT_FAILURE;
+      }
+      const summary = summarizeComponent(c);
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify({ file, kind: 'component', ...summary }, null, 2)}\n`);
+        return EXIT_OK;
+      }
+      const head = `${file}: component, ${bytes.length} bytes, ${summary.sections.length} sections`;
+      process.stdout.write(`${[head, ...componentText(summary)].join('\n')}\n`);
+      return EXIT_OK;
+    }
     let m: Module;
     try {
       m = decodeModule(bytes);

@@ -1,18 +1,23 @@
-// `tessera parse`: a text module (WAT) to its binary encoding, like `wasm-tools parse`.
+// `tessera parse`: a text module or component (WAT) to its binary encoding, like
+// `wasm-tools parse`.
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { encodeModule } from '../binary/encode.ts';
-import { ParseError } from '../core/errors.ts';
+import { DecodeError, ParseError } from '../core/errors.ts';
 import { parseWat } from '../text/parse.ts';
+import { encodeComponent } from '../component/binary/encode.ts';
+import { parseComponent } from '../component/text/parse.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
+import { inputKind } from './component-input.ts';
 
 export const parse: Command = {
   name: 'parse',
-  summary: 'Parse a text module (WAT) into a binary module',
+  summary: 'Parse a text module or component (WAT) into its binary',
   help: `Usage: tessera parse [options] <file.wat>
 
-Parses a module in the WebAssembly text format and writes its binary encoding.
-Identifiers become the module's name section. The module is not validated.
+Parses a module or component (\`(component ...)\`) in the WebAssembly text format and writes
+its binary encoding. Identifiers become the name section (component-name for components).
+Nothing is validated.
 
 Options:
   -o, --output <file>  Write the binary to a file (default: standard output)
@@ -29,8 +34,13 @@ Exit codes: 0 parsed, 1 malformed or unreadable input (printed as file:line:colu
     const source = new Uint8Array(await readFile(file));
     let bytes: Uint8Array;
     try {
-      bytes = encodeModule(parseWat(source));
+      bytes = inputKind(source).component ? encodeComponent(parseComponent(source)) : encodeModule(parseWat(source));
     } catch (e) {
+      // A `binary "..."` module or component inside the text can be malformed too.
+      if (e instanceof DecodeError) {
+        process.stderr.write(`${file}: ${e.message}\n`);
+        return EXIT_FAILURE;
+      }
       if (!(e instanceof ParseError)) throw e;
       process.stderr.write(`${file}:${e.line}:${e.column}: ${e.phrase}\n`);
       return EXIT_FAILURE;

@@ -1,4 +1,4 @@
-// `tessera print`: a binary module in the text format, like `wasm-tools print`.
+// `tessera print`: a binary module or component in the text format, like `wasm-tools print`.
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodeModule } from '../binary/decode.ts';
@@ -6,18 +6,20 @@ import type { Module } from '../core/ast.ts';
 import { DecodeError, ParseError } from '../core/errors.ts';
 import { parseWat } from '../text/parse.ts';
 import { printWat } from '../text/print.ts';
+import { decodeComponent } from '../component/binary/decode.ts';
+import { parseComponent } from '../component/text/parse.ts';
+import { printComponent } from '../component/text/print.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
-
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+import { inputKind } from './component-input.ts';
 
 export const print: Command = {
   name: 'print',
-  summary: 'Print a module in the text format (WAT)',
+  summary: 'Print a module or component in the text format (WAT)',
   help: `Usage: tessera print [options] <file.wasm | file.wat>
 
-Prints a binary module in the WebAssembly text format. Names come from the name section;
-the output parses back to the same module. A text module is parsed and printed again
-(a formatter).
+Prints a binary module or component in the WebAssembly text format. Names come from the
+name section (component-name for components); the output parses back to the same module
+or component. A text module or component is parsed and printed again (a formatter).
 
 Options:
   -o, --output <file>  Write the text to a file instead of standard output
@@ -40,9 +42,15 @@ Exit codes: 0 printed, 1 malformed or unreadable input, 2 bad usage.`,
     const bytes = new Uint8Array(await readFile(file));
     let text: string;
     try {
-      // Bodies are decoded while they are printed; a malformed one throws before any output.
-      const m: Module = WASM_MAGIC.every((b, i) => bytes[i] === b) ? decodeModule(bytes) : parseWat(bytes);
-      text = printWat(m, { folded: values.folded, offsets: values.offsets });
+      const options = { folded: values.folded, offsets: values.offsets };
+      const kind = inputKind(bytes);
+      if (kind.component) {
+        text = printComponent(kind.binary ? decodeComponent(bytes) : parseComponent(bytes), options);
+      } else {
+        // Bodies are decoded while they are printed; a malformed one throws before any output.
+        const m: Module = kind.binary ? decodeModule(bytes) : parseWat(bytes);
+        text = printWat(m, options);
+      }
     } catch (e) {
       if (!(e instanceof DecodeError) && !(e instanceof ParseError)) throw e;
       process.stderr.write(`${file}: ${e.message}\n`);

@@ -42,8 +42,10 @@ interface Planned {
 
 /** The core printer's text of a module and the name it prints on its header, if any. */
 function moduleText(m: Module, options: PrintOptions): { text: string; own: string | undefined } {
-  const text = printWat(m, { folded: options.folded, indices: options.indices });
-  return { text, own: text.startsWith('(module\n') ? undefined : m.names?.module };
+  const text = printWat(m, { folded: options.folded, indices: options.indices, offsets: options.offsets });
+  // `(module`, or `(module $id ...`; behind an offset column when offsets are printed.
+  const first = text.slice(0, text.indexOf('\n'));
+  return { text, own: first.endsWith('(module') ? undefined : m.names?.module };
 }
 
 function plan(c: Component, options: PrintOptions): Planned {
