@@ -10,7 +10,7 @@
 // and any call that needs async throws LinkError "... not supported yet (async, issue 11)".
 import { LinkError } from '../../core/errors.ts';
 import type { AnyCanonFields, Canon, CanonOpt } from '../ast.ts';
-import type { FuncT, VT } from '../validate/model.ts';
+import type { FuncT } from '../validate/model.ts';
 import { type LiftLowerOptions, liftFunc, lowerFunc } from './abi.ts';
 import { type AnyFn, type Frame } from './frame.ts';
 import { guardHost, guardLifted, isGuestFunction, leaveTrap, noLeave, noLeaveRealloc } from './guard.ts';
@@ -38,10 +38,6 @@ function options(frame: Frame, opts: readonly CanonOpt[], what: string): LiftLow
     ...(realloc === undefined ? {} : { realloc }),
     ...(postReturn === undefined ? {} : { postReturn }),
   };
-}
-
-function isResult(t: VT | undefined): boolean {
-  return t !== undefined && typeof t !== 'string' && t.def.kind === 'result';
 }
 
 function resource(frame: Frame, index: number): ResourceType {
@@ -87,7 +83,7 @@ export function instantiateCanon(frame: Frame, canon: Canon): void {
         const core = frame.coreFuncs[x.func] as (...a: (number | bigint)[]) => unknown;
         return liftFunc(type, core, opts, handles, shape);
       });
-      frame.funcs.push(guardLifted(inst, lifted, type.params.length, shape.results === 'throw' && isResult(type.result)));
+      frame.funcs.push(guardLifted(inst, lifted, type.params.length));
       return;
     }
     case 'lower': {

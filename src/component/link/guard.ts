@@ -6,10 +6,12 @@
 // is entered from `current`: it traps if its caller may not leave (post-return, realloc),
 // then enters every instance in its chain of ancestors that the caller is not already
 // inside (donut wrapping: a child calling back into its parent enters nothing), trapping if
-// one of them is already entered. A trap or any exception leaves the entered instances
-// marked, so they stay unenterable ("poisoned"), as wasmtime does; an `err` result thrown as
-// a ComponentError is a normal return and leaves them.
-import { ComponentError, ComponentTrap } from '../../core/errors.ts';
+// one of them is already entered. A trap (or a wasm exception escaping, which is one) leaves
+// the entered instances marked, so they stay unenterable ("poisoned"), as wasmtime does. Other
+// JavaScript errors leave normally: a ComponentError is an `err` result, and a host's
+// mistake (a TypeError for an argument of the wrong shape, an error thrown by a host
+// function) is reported to the host without condemning the instance (jco's behaviour).
+import { ComponentTrap, Trap, UncaughtException } from '../../core/errors.ts';
 import { translateError } from '../../runtime/traps.ts';
 import type { RuntimeInstance } from './runtime-instance.ts';
 
@@ -67,24 +69,23 @@ function leave(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number)
   for (let i = 0; i < n && x !== null; i++, x = x.parent) x.mayEnter = true;
 }
 
-/** The exception path: an `err` result leaves normally; anything else poisons. Engine
- * errors become Tessera's (Trap, UncaughtException: an exception escaping a component is a
- * trap, CanonicalABI.md "call_and_trap_on_throw"). */
-function fail(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number, errIsReturn: boolean, e: unknown): never {
-  if (errIsReturn && e instanceof ComponentError) {
-    leave(inst, caller, n);
-    throw e;
-  }
-  current = caller;
-  throw translateError(e);
+/**
+ * The exception path. Engine errors become Tessera's (Trap; UncaughtException, since an
+ * exception escaping a component is a trap, CanonicalABI.md "call_and_trap_on_throw"); those
+ * poison, anything else leaves normally.
+ */
+function fail(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number, e: unknown): never {
+  const t = translateError(e);
+  if (t instanceof Trap || t instanceof UncaughtException) current = caller;
+  else leave(inst, caller, n);
+  throw t;
 }
 
 /**
- * Store.lift's wrapper around a lifted function of `inst`. `errIsReturn`: the function's
- * result is a `result` lifted with `results: 'throw'`, so a ComponentError is its `err`.
- * Specialised by arity so the common calls pass their arguments without an array.
+ * Store.lift's wrapper around a lifted function of `inst`, specialised by arity so the
+ * common calls pass their arguments without an array.
  */
-export function guardLifted(inst: RuntimeInstance, f: AnyFn, arity: number, errIsReturn: boolean): AnyFn {
+export function guardLifted(inst: RuntimeInstance, f: AnyFn, arity: number): AnyFn {
   let g: AnyFn;
   switch (arity) {
     case 0:
@@ -95,7 +96,7 @@ export function guardLifted(inst: RuntimeInstance, f: AnyFn, arity: number, errI
           const r = f();
           leave(inst, caller, n);
           return r;
-        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+        } catch (e) { return fail(inst, caller, n, e); }
       };
       break;
     case 1:
@@ -106,7 +107,7 @@ export function guardLifted(inst: RuntimeInstance, f: AnyFn, arity: number, errI
           const r = f(a);
           leave(inst, caller, n);
           return r;
-        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+        } catch (e) { return fail(inst, caller, n, e); }
       };
       break;
     case 2:
@@ -117,7 +118,7 @@ export function guardLifted(inst: RuntimeInstance, f: AnyFn, arity: number, errI
           const r = f(a, b);
           leave(inst, caller, n);
           return r;
-        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+        } catch (e) { return fail(inst, caller, n, e); }
       };
       break;
     case 3:
@@ -128,7 +129,7 @@ export function guardLifted(inst: RuntimeInstance, f: AnyFn, arity: number, errI
           const r = f(a, b, c);
           leave(inst, caller, n);
           return r;
-        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+        } catch (e) { return fail(inst, caller, n, e); }
       };
       break;
     default:
@@ -139,7 +140,7 @@ export function guardLifted(inst: RuntimeInstance, f: AnyFn, arity: number, errI
           const r = f(...args);
           leave(inst, caller, n);
           return r;
-        } catch (e) { return fail(inst, caller, n, errIsReturn, e); }
+        } catch (e) { return fail(inst, caller, n, e); }
       };
   }
   GUEST.add(g);
