@@ -3,10 +3,10 @@
 // Printing is measured in MB/s of the binary; parsing in MB/s of the text, and every parser
 // reads the same text (Tessera's print of the binary, or jco's when a peer rejects it).
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { decodeModule, encodeModule, printWat } from '../src/index.ts';
+import type { decodeComponent, decodeModule, encodeModule, printComponent, printWat } from '../src/index.ts';
 import type { parseWat } from '../src/text/parse.ts';
 import { briefError, installedVersion } from './peers.ts';
 import type { Prepared, Subject, Suite, Task } from './task.ts';
@@ -19,6 +19,8 @@ interface TextApi {
   encodeModule: typeof encodeModule;
   printWat: typeof printWat;
   parseWat: typeof parseWat;
+  decodeComponent?: typeof decodeComponent;
+  printComponent?: typeof printComponent;
 }
 
 const INDEX = new URL('../src/index.ts', import.meta.url);
@@ -31,7 +33,7 @@ async function tesseraApi(): Promise<TextApi | undefined> {
   if (!index.decodeModule || !index.encodeModule || !index.printWat || !parse.parseWat) return undefined;
   return {
     decodeModule: index.decodeModule, encodeModule: index.encodeModule, printWat: index.printWat,
-    parseWat: parse.parseWat,
+    parseWat: parse.parseWat, decodeComponent: index.decodeComponent, printComponent: index.printComponent,
   };
 }
 
@@ -248,9 +250,40 @@ function parseTasks(api: TextApi | undefined, peers: Peers): Task[] {
   return tasks;
 }
 
+const HELLO_COMPONENT = new URL('../test/fixtures/component/hello.component.wasm', import.meta.url);
+
+/** Printing a component: jco's C hello, the preview1 adapter and wit-component's shims. */
+function componentPrintSuite(api: TextApi | undefined, peers: Peers, notes: string[]): Suite {
+  const tasks: Task[] = [];
+  const { decodeComponent: decode, printComponent: print } = api ?? {};
+  if (decode && print) {
+    tasks.push({
+      name: 'tessera print',
+      measures: 'printComponent(decodeComponent(bytes)): decode and print the component text, names as ids',
+      ours: true,
+      prepare: (s: Subject): Prepared => ({ run: () => print(decode(s.bytes)) }),
+    });
+  } else notes.push('Tessera component printing left out: printComponent does not exist yet');
+  const { jco } = peers;
+  if (jco) {
+    tasks.push({
+      name: 'jco print',
+      measures: `${versions.jco()} print(bytes): wasm-tools' wasmprinter (compiled to wasm), decode and print`,
+      ours: false,
+      prepare: (s: Subject): Prepared => ({ run: () => jco.print(s.bytes) }),
+    });
+  }
+  const bytes = new Uint8Array(readFileSync(HELLO_COMPONENT));
+  return {
+    title: 'Component printing (MB/s of binary)',
+    subjects: [{ name: 'hello.component', bytes, about: 'test/fixtures: jco new of a C preview1 command (4 core modules, 61 KB)' }],
+    tasks, notes,
+  };
+}
+
 /**
- * Two suites: printing (subjects are the binaries) and parsing (subjects are their texts, as
- * Tessera prints them, so MB/s there are MB of text).
+ * Three suites: printing (subjects are the binaries), parsing (subjects are their texts, as
+ * Tessera prints them, so MB/s there are MB of text), and printing a component.
  */
 export async function textSuites(binaries: readonly Subject[]): Promise<Suite[]> {
   const notes: string[] = [];
@@ -282,5 +315,6 @@ export async function textSuites(binaries: readonly Subject[]): Promise<Suite[]>
       title: 'WAT parsing: the printed text of the same binaries (MB/s of text)',
       subjects: textSubjects, tasks: parseTasks(api, peers), notes,
     },
+    componentPrintSuite(api, peers, notes),
   ];
 }
