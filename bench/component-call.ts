@@ -8,8 +8,9 @@
 // jco's side: the component is transpiled once into bench/.cache/component-call/ (keyed
 // by the component's and jco's hashes, reused across runs), with `instantiation: 'async'`
 // so the bench hands it compiled core modules and host imports; its generated ES module is
-// then imported. Tessera's side: compileComponent + instantiateComponent from src/index.ts;
-// until they exist, the Tessera rows say "not available" and no ratio is printed.
+// then imported. Tessera's side: compileComponent + instantiateComponent from src/index.ts.
+// A host that fails to instantiate or answers wrongly gets no numbers ("not available" or
+// "error"), and no ratio is printed for its rows.
 //
 // Per-call rows time a batch of calls and report the median time per call. Ratios are
 // jco time / Tessera time: above 1 means Tessera is faster.
@@ -18,13 +19,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { collectGarbage, FULL, measure, QUICK } from './measure.ts';
-import type { MeasureOptions } from './measure.ts';
-import { briefError, installedVersion } from './peers.ts';
+import { compileComponent, instantiateComponent } from '../src/index.ts';
 import {
   API, BYTES, benchApi, checkApi, hostImports, isObject, newLog, RECORD, STRING, tesseraApi,
 } from '../test/support/bench-api.ts';
 import type { BenchApi } from '../test/support/bench-api.ts';
+import { collectGarbage, FULL, measure, QUICK } from './measure.ts';
+import type { MeasureOptions } from './measure.ts';
+import { briefError, installedVersion } from './peers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = join(root, 'test/fixtures/component/bench.component.wasm');
@@ -77,28 +79,10 @@ async function jcoBuild(component: Uint8Array): Promise<JcoBuild> {
   };
 }
 
-// ---- Tessera (the runtime lands separately; until then its rows are not available) ----
-
-interface TesseraRuntime {
-  readonly compile: (bytes: Uint8Array) => Promise<unknown>;
-  readonly instantiate: (component: unknown, imports: unknown) => Promise<unknown>;
-}
+// ---- Tessera ----
 
 /** Options given to instantiateComponent: jco's camelCase names, so both hosts take the same values. */
 const TESSERA_OPTIONS = { names: 'camel' } as const;
-
-async function tesseraRuntime(): Promise<TesseraRuntime> {
-  const index: unknown = await import('../src/index.ts');
-  if (!isObject(index) || typeof index.compileComponent !== 'function' || typeof index.instantiateComponent !== 'function') {
-    throw new Error('compileComponent/instantiateComponent are not exported from src/index.ts yet');
-  }
-  const { compileComponent, instantiateComponent } = index;
-  return {
-    compile: (bytes) => Promise.resolve(Reflect.apply(compileComponent, undefined, [bytes])),
-    instantiate: (component, imports) =>
-      Promise.resolve(Reflect.apply(instantiateComponent, undefined, [component, imports, TESSERA_OPTIONS])),
-  };
-}
 
 // ---- rows ----
 
@@ -160,18 +144,18 @@ function jcoHost(build: JcoBuild): Host {
   };
 }
 
-async function tesseraHost(runtime: TesseraRuntime, bytes: Uint8Array): Promise<Host> {
-  const compiled = await runtime.compile(bytes);
+async function tesseraHost(bytes: Uint8Array): Promise<Host> {
+  const compiled = await compileComponent(bytes);
   return {
     name: 'tessera',
     async api() {
       const log = newLog();
-      const api = benchApi(tesseraApi(await runtime.instantiate(compiled, hostImports(log))), 'tessera');
+      const api = benchApi(tesseraApi(await instantiateComponent(compiled, hostImports(log), TESSERA_OPTIONS)), 'tessera');
       checkApi(api, log);
       return api;
     },
-    compileAndInstantiate: async () => runtime.instantiate(await runtime.compile(bytes), hostImports()),
-    instantiateOnly: () => runtime.instantiate(compiled, hostImports()),
+    compileAndInstantiate: async () => instantiateComponent(await compileComponent(bytes), hostImports(), TESSERA_OPTIONS),
+    instantiateOnly: () => instantiateComponent(compiled, hostImports(), TESSERA_OPTIONS),
   };
 }
 
@@ -225,7 +209,7 @@ export async function componentCallBench(quick: boolean): Promise<void> {
   const notes: string[] = [];
   let tessera: Host | undefined;
   try {
-    tessera = await tesseraHost(await tesseraRuntime(), bytes);
+    tessera = await tesseraHost(bytes);
     hosts.push(tessera);
   } catch (error) {
     notes.push(`Tessera rows not available: ${briefError(error)}`);
