@@ -445,3 +445,22 @@ test('compiling: one plan per function type and shape, reused by every binding',
   assert.equal(a({ a: 1 }), 1);
   assert.equal(b({ a: 1 }), 2);
 });
+
+test('reentrancy: an import called from inside an export may call the export again', () => {
+  const heap = new Heap();
+  const handles = new FakeHandles();
+  const R = resource(3);
+  const ft = func([['s', 'string'], ['n', 'u32'], ['r', own(R)]], tuple('string', own(R)));
+  let lifted: (...a: unknown[]) => unknown = () => undefined;
+  const low = lowerFunc(ft, (s, n, r) => {
+    if (n === 0) return [`${String(s)}!`, r];
+    const [t, back] = lifted(`${String(s)}${String(n)}`, (n as number) - 1, { inner: n }) as [string, unknown];
+    return [t, { outer: r, back }];
+  }, heap.opts(), handles, WIT);
+  lifted = liftFunc(ft, passThrough(ft, low), heap.opts(), handles, WIT);
+  const [s, r] = lifted('x', 2, { top: true }) as [string, unknown];
+  assert.equal(s, 'x21!');
+  assert.deepEqual(r, { outer: { top: true }, back: { outer: { inner: 2 }, back: { inner: 1 } } });
+  // Each call opened and closed its own scope, innermost first.
+  assert.deepEqual(handles.events, ['begin', 'begin', 'begin', 'begin', 'begin', 'begin', 'end', 'end', 'end', 'end', 'end', 'end']);
+});

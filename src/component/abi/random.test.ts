@@ -7,7 +7,7 @@ import { liftFunc, lowerFunc } from './index.ts';
 import type { LiftLowerOptions } from './api.ts';
 import type { VT } from '../validate/model.ts';
 import { shapeOf } from './layout.ts';
-import { enumOf, FakeHandles, flags, func, Heap, list, map, option, passThrough, record, result, tuple, variant, WIT } from './test-kit.ts';
+import { enumOf, FakeHandles, flags, func, Heap, list, map, option, own, passThrough, record, resource, result, tuple, variant, WIT } from './test-kit.ts';
 
 type Enc = LiftLowerOptions['encoding'];
 
@@ -23,10 +23,12 @@ function rng(seed: number): () => number {
 }
 
 const PRIMS: VT[] = ['bool', 's8', 'u8', 's16', 'u16', 's32', 'u32', 's64', 'u64', 'f32', 'f64', 'char', 'string'];
+const OWN = own(resource(7));
+const LEAVES: VT[] = [...PRIMS, OWN];
 
 function randomType(r: () => number, depth: number): VT {
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)];
-  if (depth <= 0 || r() < 0.35) return pick(PRIMS);
+  if (depth <= 0 || r() < 0.35) return pick(LEAVES);
   const sub = () => randomType(r, depth - 1);
   const n = (max: number) => 1 + Math.floor(r() * max);
   switch (Math.floor(r() * 10)) {
@@ -101,6 +103,7 @@ function randomValue(t: VT, r: () => number): unknown {
       return Typed !== undefined ? new Typed(items as number[]) : items;
     }
     case 'flags': return Object.fromEntries(s.names.map((n) => [n, r() < 0.5]));
+    case 'own': return { resource: int(0, 1000) };
     default: throw new Error(s.kind);
   }
 }

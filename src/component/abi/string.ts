@@ -19,8 +19,10 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
-// Below this many bytes a loop beats the cost of calling into TextDecoder.
-const SHORT = 32;
+// Below these lengths a JavaScript loop beats calling into TextDecoder / TextEncoder
+// (measured on V8: ~12 bytes to decode, ~24 code units to encode ASCII).
+const SHORT_DECODE = 12;
+const SHORT_ENCODE = 24;
 
 export function stringLift(encoding: Encoding): StringLift {
   switch (encoding) {
@@ -58,7 +60,7 @@ function liftUtf8(cx: Cx, ptr: number, len: number): string {
 
 function decodeUtf8(cx: Cx, ptr: number, len: number): string {
   const u8 = cx.u8;
-  if (len <= SHORT) {
+  if (len <= SHORT_DECODE) {
     let s = '';
     const end = ptr + len;
     let i = ptr;
@@ -114,7 +116,7 @@ function liftUtf16Range(cx: Cx, ptr: number, units: number): string {
   if (ptr + bytes > cx.u8.length && !cx.inBounds(ptr, bytes)) outOfBounds();
   if (units === 0) return '';
   const u8 = cx.u8;
-  if (units <= SHORT) {
+  if (units <= SHORT_DECODE) {
     let s = '';
     for (let i = ptr, end = ptr + bytes; i < end; i += 2) {
       const c = u8[i] | (u8[i + 1] << 8);
@@ -203,16 +205,32 @@ function lowerUtf8(cx: Cx, v: unknown): number {
 
 /** `store_string_to_utf8`: optimistic (one byte per code unit), then worst case, then shrink. */
 function toUtf8(cx: Cx, s: string, units: number, worst: number): number {
+  // `units` is s.length here (the source is UTF-16 or Latin-1).
   let ptr = allocated(cx, cx.realloc(0, 0, 1, units), 1, units);
-  const first = encoder.encodeInto(s, cx.u8.subarray(ptr, ptr + units));
+  let read: number;
+  let written: number;
+  if (units <= SHORT_ENCODE) {
+    const u8 = cx.u8;
+    let i = 0;
+    for (; i < units; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      u8[ptr + i] = c;
+    }
+    read = written = i;
+  } else {
+    const first = encoder.encodeInto(s, cx.u8.subarray(ptr, ptr + units));
+    read = first.read;
+    written = first.written;
+  }
   // All of `s` fit in `units` bytes only if it is ASCII (UTF-8 never takes fewer bytes).
-  if (first.read === s.length) {
-    cx.strLen = first.written;
+  if (read === s.length) {
+    cx.strLen = written;
     return ptr;
   }
   ptr = allocated(cx, cx.realloc(ptr, units, 1, worst), 1, worst);
-  const rest = encoder.encodeInto(s.slice(first.read), cx.u8.subarray(ptr + first.written, ptr + worst));
-  const len = first.written + rest.written;
+  const rest = encoder.encodeInto(read === 0 ? s : s.slice(read), cx.u8.subarray(ptr + written, ptr + worst));
+  const len = written + rest.written;
   if (worst > len) ptr = allocated(cx, cx.realloc(ptr, worst, 1, len), 1, len);
   cx.strLen = len;
   return ptr;
