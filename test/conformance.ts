@@ -64,6 +64,12 @@ if (import.meta.main) {
   const onFile = json ? undefined : (r: FileReport) => process.stdout.write(`${formatFile(r)}\n`);
   const { reports, summary } = runConformance(onFile);
   const suites = Object.fromEntries(bySuite(reports));
+  if (!json) {
+    for (const [suite, s] of Object.entries(suites)) {
+      process.stdout.write(`${suite.padEnd(34)} ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped\n`);
+    }
+    process.stdout.write(`${summary.files} files in ${(summary.ms / 1000).toFixed(1)} s\n${formatSummary(summary)}\n`);
+  }
   const components = existsSync(COMPONENT_TESTS) ? runComponentConformance(onFile) : undefined;
   const folders = components === undefined ? {} : Object.fromEntries(bySuite(components.reports));
   const failed = summary.failed + (components?.summary.failed ?? 0);
@@ -80,10 +86,6 @@ if (import.meta.main) {
     };
     process.stdout.write(`${JSON.stringify({ ...summary, ms: Math.round(summary.ms), suites, files: files(reports), componentModel }, null, 2)}\n`);
   } else {
-    for (const [suite, s] of Object.entries(suites)) {
-      process.stdout.write(`${suite.padEnd(34)} ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped\n`);
-    }
-    process.stdout.write(`${summary.files} files in ${(summary.ms / 1000).toFixed(1)} s\n${formatSummary(summary)}\n`);
     if (components === undefined) process.stdout.write(`component-model-tests: not found at ${COMPONENT_TESTS} (set TESSERA_COMPONENT_TESTS)\n`);
     else {
       process.stdout.write('component-model-tests:\n');
