@@ -245,6 +245,8 @@ export async function componentCallBench(quick: boolean): Promise<void> {
   console.log(`  jco: loading the generated module (a fresh import: parse + evaluate) takes ${formatTime(await glueImportMs(build.entry))} ` +
     '(median of 10) before its first instantiate; the load rows leave it out, as they leave out the transpile');
   console.log(`  Tessera: instantiateComponent(..., imports, ${JSON.stringify(TESSERA_OPTIONS)}) so both hosts take and return the same values`);
+  console.log('  compile + instantiate: V8 reuses the compiled code of a module whose bytes match a live one, and both hosts ' +
+    'keep theirs alive for the instantiate-only row, so the row is mostly what each host does besides V8\'s compile');
   for (const note of notes) console.log(`  ${note}`);
 
   const cell = (r: Result | undefined) => (r === undefined ? 'not available' : r.ok ? formatTime(r.ms) : 'error');
