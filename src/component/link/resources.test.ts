@@ -3,6 +3,8 @@
 // generative types per instance, host resources given as classes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parseComponent } from '../text/parse.ts';
 import { compileComponent, GuestResource, instantiateComponent } from './index.ts';
 
@@ -180,4 +182,21 @@ test('resource methods may also be given by name', async () => {
   };
   const { exports } = await instantiateComponent(BLOBS, { host });
   assert.equal((exports.run as Fn)(2), 21);
+});
+
+test('an owned guest resource collected without dispose is dropped (FinalizationRegistry)', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const { exports } = await instantiateComponent(COUNTERS);
+  const Counter = exports.counter as CounterClass;
+  const live = exports.live as Fn;
+  (() => { new Counter(11); })();
+  assert.equal(live(), 1);
+  // Finalizers run after a collection, from the event loop.
+  for (let i = 0; i < 50 && live() !== 0; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.equal(live(), 0);
+  assert.equal((exports['last-dropped'] as Fn)(), 11);
 });
