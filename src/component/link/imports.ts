@@ -44,6 +44,8 @@ export class HostImports {
   readonly #style: NameStyle;
   /** Resource types already bound by rid (an `eq` bound names one bound before). */
   readonly #bound: (rid: number) => ResourceType | undefined;
+  /** Those bound by this object's imports so far (an instance's types bind only once it is whole). */
+  readonly #local = new Map<number, ResourceType>();
 
   constructor(style: NameStyle, bound: (rid: number) => ResourceType | undefined) {
     this.#style = style;
@@ -64,10 +66,12 @@ export class HostImports {
       case 'type': {
         const d = e.type.def;
         if (d.kind !== 'resource') return { sort: 'type', value: undefined };
-        const bound = this.#bound(d.rid);
+        const bound = this.#local.get(d.rid) ?? this.#bound(d.rid);
         if (bound !== undefined) return { sort: 'type', value: bound };
         if (typeof v !== 'function') throw mistyped(path, e, v);
-        return { sort: 'type', value: classResourceType(v as HostClass, name, hostResourceType) };
+        const rt = classResourceType(v as HostClass, name, hostResourceType);
+        this.#local.set(d.rid, rt);
+        return { sort: 'type', value: rt };
       }
       case 'component': {
         if (!(v instanceof CompiledComponent)) throw mistyped(path, e, v);

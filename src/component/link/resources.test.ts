@@ -200,3 +200,27 @@ test('an owned guest resource collected without dispose is dropped (Finalization
   assert.equal(live(), 0);
   assert.equal((exports['last-dropped'] as Fn)(), 11);
 });
+
+test('a resource type exported twice by an imported instance (eq bound) needs one class', async () => {
+  const c = parseComponent(`(component
+    (import "host" (instance $h
+      (export "a" (type $A (sub resource)))
+      (export "b" (type (eq $A)))
+      (export "make" (func (result (own $A))))))
+    (alias export $h "b" (type $B))
+    (alias export $h "make" (func $make))
+    (core func $make' (canon lower (func $make)))
+    (core func $drop (canon resource.drop $B))
+    (core module $M
+      (import "" "make" (func $make (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (func (export "run") (call $drop (call $make))))
+    (core instance $m (instantiate $M (with "" (instance (export "make" (func $make')) (export "drop" (func $drop))))))
+    (func (export "run") (canon lift (core func $m "run")))
+  )`);
+  let disposed = 0;
+  class A { [Symbol.dispose](): void { disposed++; } }
+  const { exports } = await instantiateComponent(c, { host: { a: A, make: () => new A() } });
+  (exports.run as Fn)();
+  assert.equal(disposed, 1);
+});
