@@ -32,6 +32,15 @@ function items(v: unknown, map: boolean): ArrayLike<unknown> {
   throw new TypeError(`expected ${map ? 'a Map or an array of [key, value] pairs (map)' : 'an array (list)'}, got ${describe(v)}`);
 }
 
+/**
+ * A copy of `bytes` bytes of memory as a typed array. `slice` allocates without zeroing and
+ * copies in one step (cheaper than `new Typed(n)` and `set`, which also zero-fills).
+ */
+function copyOut(cx: Cx, Typed: TypedArrayClass, ptr: number, bytes: number): TypedArray {
+  const copy = cx.u8.slice(ptr, ptr + bytes);
+  return Typed === Uint8Array ? copy : new Typed(copy.buffer, 0, bytes / Typed.BYTES_PER_ELEMENT);
+}
+
 export function listPlan(t: VT, element: VT, length: number | undefined, map: boolean, o: PlanOptions): Plan {
   const b = base(t);
   const elem = compilePlan(element, o);
@@ -48,11 +57,7 @@ function dynamicList(b: ReturnType<typeof base>, elem: Plan, size: number, align
     if (bytes > MAX_LIST_BYTE_LENGTH) trap('list content out-of-bounds', `list byte length ${bytes} exceeds 2^28 - 1`);
     if ((ptr & (align - 1)) !== 0) trap('unaligned pointer', 'list pointer not aligned');
     if (ptr + bytes > cx.u8.length && !cx.inBounds(ptr, bytes)) trap('list content out-of-bounds', 'list pointer/length out of bounds of memory');
-    if (Typed !== undefined) {
-      const a = new Typed(len);
-      new Uint8Array(a.buffer).set(cx.u8.subarray(ptr, ptr + bytes));
-      return a;
-    }
+    if (Typed !== undefined) return copyOut(cx, Typed, ptr, bytes);
     const a = new Array<unknown>(len);
     for (let k = 0; k < len; k++) a[k] = elem.load(cx, ptr + k * size);
     return a;
@@ -64,7 +69,7 @@ function dynamicList(b: ReturnType<typeof base>, elem: Plan, size: number, align
       const n = v.length;
       const bytes = n * size;
       const ptr = cx.alloc(align, bytes, 'list content out-of-bounds');
-      cx.u8.set(new Uint8Array(v.buffer, v.byteOffset, bytes), ptr);
+      cx.u8.set(v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, bytes), ptr);
       cx.listLen = n;
       return ptr;
     }
@@ -114,11 +119,7 @@ function fixedList(b: ReturnType<typeof base>, elem: Plan, length: number, Typed
       for (let k = 0; k < length; k++) elem.lowerFlat(cx, a[k], out, i + k * ef);
     },
     load: (cx, p) => {
-      if (Typed !== undefined) {
-        const a = new Typed(length);
-        new Uint8Array(a.buffer).set(cx.u8.subarray(p, p + length * size));
-        return a;
-      }
+      if (Typed !== undefined) return copyOut(cx, Typed, p, length * size);
       const a = new Array<unknown>(length);
       for (let k = 0; k < length; k++) a[k] = elem.load(cx, p + k * size);
       return a;
