@@ -125,8 +125,10 @@ let codegen = canGenerate;
  * Chooses generated adapters (the default where `new Function` works) or the closure plans;
  * for tests, which run every case both ways.
  */
-export function setCodegen(on: boolean): void {
+export function setCodegen(on: boolean): boolean {
+  const was = codegen;
   codegen = on && canGenerate;
+  return was;
 }
 
 const liftFactories = new WeakMap<FuncPlan, Factory>();

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { liftFunc, lowerFunc } from './index.ts';
 import type { LiftLowerOptions } from './api.ts';
 import type { VT } from '../validate/model.ts';
-import { shapeOf } from './layout.ts';
+import { flatten, shapeOf } from './layout.ts';
+import { setCodegen } from './func.ts';
+import { canGenerate } from './codegen.ts';
 import { enumOf, FakeHandles, flags, func, Heap, list, map, option, own, passThrough, record, resource, result, tuple, variant, WIT } from './test-kit.ts';
 
 type Enc = LiftLowerOptions['encoding'];
@@ -130,5 +132,51 @@ test('random round trips (seeded)', () => {
       const outer = chain(t, a, inner);
       assert.deepEqual(outer(v), v, `type #${i}, value #${j}, ${a} → ${b}`);
     }
+  }
+});
+
+/** Runs `f`, returning its value or the error it threw (as a comparable record). */
+function outcome(f: () => unknown): unknown {
+  try {
+    return { value: f() };
+  } catch (e) {
+    return { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  }
+}
+
+test('generated adapters and closure plans agree on random memory and flat values, traps included (seeded)', { skip: !canGenerate }, () => {
+  const r = rng(0xd1ff);
+  for (let i = 0; i < 300; i++) {
+    const t = randomType(r, 3);
+    const heap = new Heap(1, 60000);
+    // Memory of plausible small numbers and some noise, so pointers and lengths sometimes land.
+    const u8 = heap.u8;
+    for (let k = 0; k < 4096; k += 4) {
+      const word = r() < 0.7 ? Math.floor(r() * 48) * 4 : Math.floor(r() * 2 ** 32);
+      new DataView(u8.buffer).setUint32(k, word, true);
+    }
+    const flat = flatten(t);
+    const values = flat.map((ft) => ft === 'i64' ? BigInt.asIntN(64, BigInt(Math.floor(r() * 2 ** 32)) << BigInt(Math.floor(r() * 33)))
+      : ft === 'i32' ? (r() < 0.7 ? Math.floor(r() * 48) * 4 : Math.floor(r() * 2 ** 32) | 0) : r() * 100);
+    const ftLift = func([], t);
+    const ftLower = func([['x', t]]);
+    const retp = 8 * Math.floor(r() * 400);
+    const core = flat.length > 1 ? () => retp : () => values[0];
+    const both = (make: () => () => unknown) => {
+      const was = setCodegen(true);
+      const g = make();
+      setCodegen(false);
+      const c = make();
+      setCodegen(was);
+      return [g, c];
+    };
+    const [lg, lc] = both(() => liftFunc(ftLift, core, heap.opts(), new FakeHandles(), WIT));
+    assert.deepEqual(outcome(lg), outcome(lc), `lift #${i}`);
+    const args = flat.length > 16 ? [retp] : values;
+    const [wg, wc] = both(() => {
+      const f = lowerFunc(ftLower, (x) => x, heap.opts(), new FakeHandles(), WIT);
+      return () => f(...args);
+    });
+    assert.deepEqual(outcome(wg), outcome(wc), `lower #${i}`);
   }
 });
