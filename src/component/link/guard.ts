@@ -18,12 +18,8 @@ import type { RuntimeInstance } from './runtime-instance.ts';
 type Fn = (...args: never[]) => unknown;
 type AnyFn = (...args: unknown[]) => unknown;
 
-let current: RuntimeInstance | null = null;
-
 /** The instance whose core code runs now (null when the host runs). */
-export function currentInstance(): RuntimeInstance | null {
-  return current;
-}
+let current: RuntimeInstance | null = null;
 
 export function leaveTrap(): ComponentTrap {
   return new ComponentTrap('cannot leave component instance', 'cannot leave component instance');
