@@ -59,7 +59,7 @@ const CASES: [VT, unknown[], string][] = [
   ['f32', [0, -0, 1.5, -3.25, Infinity, -Infinity, NaN, Math.fround(0.1)], 'f32'],
   ['f64', [0, -0, 0.1, 1e300, -Infinity, NaN, Number.MIN_VALUE], 'f64'],
   ['char', ['a', 'é', '☃', '🍰', '\u{10ffff}', '\0', '\ud7ff', '\ue000'], 'char'],
-  ['string', ['', 'a', 'hello', 'grün', 'ö'.repeat(100), '☃🍰', 'x'.repeat(1000) + '🍰', '\ufeffbom', 'ÿ'.repeat(40)], 'string'],
+  ['string', ['', 'a', 'hello', 'grün', 'ö'.repeat(100), '☃🍰', 'x'.repeat(1000) + '🍰', '\ufeffbom', 'ÿ'.repeat(40), 'exactly sixteen!', 'seventeen chars..', 'ascii, then é, then ascii', 'x'.repeat(40), 'x'.repeat(39) + '☃'], 'string'],
   [list('u8'), [new Uint8Array([]), new Uint8Array([1, 2, 255])], 'list<u8>'],
   [list('s8'), [new Int8Array([-1, 2])], 'list<s8>'],
   [list('u16'), [new Uint16Array([1, 65535])], 'list<u16>'],

@@ -20,8 +20,9 @@ const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true 
 const encoder = new TextEncoder();
 
 // Below these lengths a JavaScript loop beats calling into TextDecoder / TextEncoder
-// (measured on V8: ~12 bytes to decode, ~24 code units to encode ASCII).
-const SHORT_DECODE = 12;
+// (measured on Node 24: ~40 ASCII bytes to decode eight at a time, ~24 code units to encode).
+const SHORT_DECODE = 40;
+const SHORT_UTF16 = 12;
 const SHORT_ENCODE = 24;
 
 export function stringLift(encoding: Encoding): StringLift {
@@ -61,15 +62,8 @@ function liftUtf8(cx: Cx, ptr: number, len: number): string {
 function decodeUtf8(cx: Cx, ptr: number, len: number): string {
   const u8 = cx.u8;
   if (len <= SHORT_DECODE) {
-    let s = '';
-    const end = ptr + len;
-    let i = ptr;
-    for (; i < end; i++) {
-      const b = u8[i];
-      if (b >= 0x80) break;
-      s += String.fromCharCode(b);
-    }
-    if (i === end) return s;
+    const s = shortAscii(u8, ptr, ptr + len);
+    if (s !== undefined) return s;
   }
   const bytes = cx.shared ? u8.slice(ptr, ptr + len) : u8.subarray(ptr, ptr + len);
   try {
@@ -77,6 +71,22 @@ function decodeUtf8(cx: Cx, ptr: number, len: number): string {
   } catch {
     return utf8Error(bytes);
   }
+}
+
+/** An ASCII string, eight bytes per String.fromCharCode; undefined if a byte is not ASCII. */
+function shortAscii(u8: Uint8Array, i: number, end: number): string | undefined {
+  let s = '';
+  for (; i + 8 <= end; i += 8) {
+    const a = u8[i], b = u8[i + 1], c = u8[i + 2], d = u8[i + 3], e = u8[i + 4], f = u8[i + 5], g = u8[i + 6], h = u8[i + 7];
+    if ((a | b | c | d | e | f | g | h) >= 0x80) return undefined;
+    s += String.fromCharCode(a, b, c, d, e, f, g, h);
+  }
+  for (; i < end; i++) {
+    const b = u8[i];
+    if (b >= 0x80) return undefined;
+    s += String.fromCharCode(b);
+  }
+  return s;
 }
 
 /** Names the first bad sequence as Rust's `Utf8Error` does (the tests match its words). */
@@ -116,7 +126,7 @@ function liftUtf16Range(cx: Cx, ptr: number, units: number): string {
   if (ptr + bytes > cx.u8.length && !cx.inBounds(ptr, bytes)) outOfBounds();
   if (units === 0) return '';
   const u8 = cx.u8;
-  if (units <= SHORT_DECODE) {
+  if (units <= SHORT_UTF16) {
     let s = '';
     for (let i = ptr, end = ptr + bytes; i < end; i += 2) {
       const c = u8[i] | (u8[i + 1] << 8);
