@@ -32,8 +32,10 @@ export class Substituter {
   entry(t: TypeEntry): TypeEntry {
     let out = this.#memo.get(t);
     if (out === undefined) {
+      // A definition whose parts all stay the same keeps its entry: the identity of an entry
+      // is what names it (visibility.ts) wherever the type is reused.
       const def = this.def(t.def);
-      out = def === t.def ? t : { def };
+      out = def === t.def || sameParts(def, t.def) ? t : { def };
       this.#memo.set(t, out);
     }
     return out;
@@ -80,6 +82,23 @@ export class Substituter {
       case 'instance': return { kind: 'instance', type: this.instance(d.type) };
       case 'component': return { kind: 'component', type: this.component(d.type) };
     }
+  }
+}
+
+/** Whether a rebuilt value-type definition refers to exactly the types the original does. */
+function sameParts(a: Def, b: Def): boolean {
+  const same = (x: VT | undefined, y: VT | undefined) => x === y;
+  switch (a.kind) {
+    case 'record': return b.kind === 'record' && a.fields.every(([, t], i) => same(t, b.fields[i][1]));
+    case 'variant': return b.kind === 'variant' && a.cases.every(([, t], i) => same(t, b.cases[i][1]));
+    case 'tuple': return b.kind === 'tuple' && a.types.every((t, i) => same(t, b.types[i]));
+    case 'list': return b.kind === 'list' && same(a.element, b.element) && a.length === b.length;
+    case 'option': return b.kind === 'option' && same(a.type, b.type);
+    case 'result': return b.kind === 'result' && same(a.ok, b.ok) && same(a.error, b.error);
+    case 'own': case 'borrow': return b.kind === a.kind && a.resource === b.resource;
+    case 'stream': case 'future': return b.kind === a.kind && same(a.element, b.element);
+    case 'map': return b.kind === 'map' && same(a.key, b.key) && same(a.value, b.value);
+    default: return false;
   }
 }
 
