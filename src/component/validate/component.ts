@@ -412,7 +412,11 @@ class Validator {
     s.importNames.add(name, e);
     s.imports.set(name.name, e);
     if (e.kind === 'type') s.importedTypes.add(e.type);
-    if (e.kind === 'instance') s.namedInstances.add(e.type);
+    if (e.kind === 'instance') {
+      s.namedInstances.add(e.type);
+      // The types an imported instance exports are named by it, as for exports (below).
+      for (const x of e.type.exports.values()) if (x.kind === 'type') for (const t of exportNames(x.type)) s.importedTypes.add(t);
+    }
     this.push(s, e);
   }
 
