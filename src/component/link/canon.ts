@@ -13,7 +13,8 @@ import type { AnyCanonFields, Canon, CanonOpt } from '../ast.ts';
 import type { FuncT } from '../validate/model.ts';
 import { type LiftLowerOptions, liftFunc, lowerFunc } from './abi.ts';
 import { type AnyFn, type Frame } from './frame.ts';
-import { guardHost, guardLifted, isGuestFunction, leaveTrap, noLeave, noLeaveRealloc } from './guard.ts';
+import { guardHost, guardHostAsync, guardLifted, guardLiftedAsync, isGuestFunction, leaveTrap, noLeave, noLeaveRealloc } from './guard.ts';
+import { isSuspending, promisingLift, suspendingHost, suspendingLower } from './jspi.ts';
 import type { ResourceType } from './resource-type.ts';
 
 export const ASYNC_NOT_SUPPORTED = 'not supported yet (async, issue 11)';
@@ -78,12 +79,14 @@ export function instantiateCanon(frame: Frame, canon: Canon): void {
   switch (x.op) {
     case 'lift': {
       const type: FuncT = frame.scope.funcs[frame.funcs.length];
+      const jspi = inst.root.jspi === true;
       const lifted = unlessAsync(() => {
         const opts = options(frame, x.options, 'canon lift');
         const core = frame.coreFuncs[x.func] as (...a: (number | bigint)[]) => unknown;
-        return liftFunc(type, core, opts, handles, shape);
+        return jspi ? promisingLift(type, core, opts, handles, shape) : liftFunc(type, core, opts, handles, shape);
       });
-      frame.funcs.push(guardLifted(inst, lifted, type.params.length));
+      // Under JSPI the lifted function returns a promise; lowering it elsewhere suspends.
+      frame.funcs.push(jspi ? suspendingHost(guardLiftedAsync(inst, lifted)) : guardLifted(inst, lifted, type.params.length));
       return;
     }
     case 'lower': {
@@ -91,6 +94,12 @@ export function instantiateCanon(frame: Frame, canon: Canon): void {
       const callee = frame.funcs[x.func];
       // A guest callee is entered through its own guard, which knows the caller; a host one
       // leaves this instance here.
+      if (inst.root.jspi === true && isSuspending(callee)) {
+        // A function that may wait: a Suspending import (link/jspi.ts).
+        const waits = isGuestFunction(callee) ? callee : guardHostAsync(inst, callee);
+        frame.coreFuncs.push(unlessAsync(() => suspendingLower(type, waits, options(frame, x.options, 'canon lower'), handles, shape) as unknown as AnyFn));
+        return;
+      }
       const target = isGuestFunction(callee) ? callee : guardHost(inst, callee);
       frame.coreFuncs.push(unlessAsync(() => lowerFunc(type, target, options(frame, x.options, 'canon lower'), handles, shape) as AnyFn));
       return;

@@ -162,6 +162,69 @@ export function guardHost(inst: RuntimeInstance, f: AnyFn): AnyFn {
 }
 
 /**
+ * `guardLifted` for a lifted function that returns a promise (under JSPI, link/jspi.ts): the
+ * instance stays entered until the promise settles (no reentrance while its stack is
+ * suspended), and the host is the current instance while the guest waits.
+ */
+export function guardLiftedAsync(inst: RuntimeInstance, f: AnyFn): AnyFn {
+  const g = (...args: unknown[]): Promise<unknown> => {
+    const caller = current;
+    let n: number;
+    try {
+      n = enter(inst, caller);
+    } catch (e) {
+      return Promise.reject(e); // a promise either way: callers of an async export await it
+    }
+    let p: Promise<unknown>;
+    try {
+      p = f(...args) as Promise<unknown>;
+    } catch (e) {
+      return Promise.reject(failed(inst, caller, n, e));
+    }
+    current = caller;
+    return p.then((r) => {
+      leave(inst, caller, n);
+      return r;
+    }, (e: unknown) => fail(inst, caller, n, e));
+  };
+  GUEST.add(g);
+  return g;
+}
+
+/** `fail`, as a value to reject with. */
+function failed(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number, e: unknown): unknown {
+  try {
+    return fail(inst, caller, n, e);
+  } catch (t) {
+    return t;
+  }
+}
+
+/**
+ * `guardHost` for a host function that may return a promise (under JSPI): the host is the
+ * current instance until it settles, and `inst` again when the guest resumes.
+ */
+export function guardHostAsync(inst: RuntimeInstance, f: AnyFn): AnyFn {
+  return (...args: unknown[]) => {
+    if (!inst.mayLeave) throw leaveTrap();
+    const saved = current;
+    current = null;
+    let r: unknown;
+    try {
+      r = f(...args);
+    } catch (e) {
+      current = saved;
+      throw e;
+    }
+    if (!(r instanceof Promise)) {
+      current = saved;
+      return r;
+    }
+    return r.finally(() => { current = saved; });
+  };
+}
+
+/**
  * A post-return function run with may_leave cleared: the instance may not call out
  * meanwhile ("canon lift"). A trap leaves it cleared; the instance is poisoned anyway.
  */

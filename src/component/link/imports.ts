@@ -17,6 +17,7 @@ import type { AnyFn, RtInstance, RtItem } from './frame.ts';
 import { keyOf, memberKey, type NameStyle, withoutVersion } from './names.ts';
 import { classResourceType } from './resource-object.ts';
 import { type HostClass, hostResourceType, type ResourceType } from './resource-type.ts';
+import { isSuspending, suspendingHost } from './jspi.ts';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -111,11 +112,14 @@ export class HostImports {
     if (v.kind === 'static') {
       const f = C[key];
       if (typeof f !== 'function') throw new LinkError(`missing import \`${path}\`: class ${C.name || v.resource} has no static method \`${key}\``);
-      return (...args: unknown[]) => (f as AnyFn).apply(C, args);
+      const s = (...args: unknown[]) => (f as AnyFn).apply(C, args);
+      return isSuspending(f) ? suspendingHost(s) : s;
     }
     const proto = C.prototype as Record<string, unknown>;
     if (typeof proto[key] !== 'function') throw new LinkError(`missing import \`${path}\`: class ${C.name || v.resource} has no method \`${key}\``);
-    return (self: unknown, ...args: unknown[]) => ((self as Record<string, AnyFn>)[key] as AnyFn).apply(self, args);
+    const m = (self: unknown, ...args: unknown[]) => ((self as Record<string, AnyFn>)[key] as AnyFn).apply(self, args);
+    // A method that may wait (link/jspi.ts) keeps its mark.
+    return isSuspending(proto[key]) ? suspendingHost(m) : m;
   }
 }
 

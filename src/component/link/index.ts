@@ -16,6 +16,7 @@ export { CompiledComponent, compileComponent, compileComponentSync };
 export type { ComponentExports, ComponentFunction } from './exports.ts';
 export { GuestResource, type GuestClass } from './resource-object.ts';
 export type { HostClass } from './resource-type.ts';
+export { suspendingHost } from './jspi.ts';
 
 export interface InstantiateOptions {
   /**
@@ -31,6 +32,13 @@ export interface InstantiateOptions {
    * reverse). 'tagged': it returns `{ tag: 'ok' | 'err', val }`.
    */
   readonly results?: 'throw' | 'tagged';
+  /**
+   * Host functions may wait, through JSPI (WebAssembly.Suspending / promising, Node 24): a
+   * host function marked with `suspendingHost` may return a promise, and the guest's stack
+   * suspends until it settles while the event loop runs. Every export then returns a promise
+   * (link/jspi.ts). Default false: everything is synchronous.
+   */
+  readonly jspi?: boolean;
 }
 
 /**
@@ -51,7 +59,7 @@ type Input = Uint8Array | ArrayBuffer | Component | CompiledComponent;
 
 function walk(compiled: CompiledComponent, imports: ComponentImports, options: InstantiateOptions): Walk<ComponentInstance> {
   const shape: JsShape = { names: options.names ?? 'wit', results: options.results ?? 'throw' };
-  const root: Root = { shape, classes: new ResourceClasses() };
+  const root: Root = { shape, classes: new ResourceClasses(), jspi: options.jspi === true };
   return (function* () {
     const frame = yield* instantiateFrame(compiled, (name, e, f) => {
       const host = new HostImports(shape.names, (rid) => f.inst.handles.types.get(rid));

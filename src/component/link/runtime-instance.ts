@@ -12,6 +12,8 @@ export interface Root {
   readonly shape: JsShape;
   /** Per resource type, the class its objects have when handed to JavaScript. */
   readonly classes: ResourceClasses;
+  /** The `jspi` instantiation option: lifts are promising, marked host functions suspending. */
+  readonly jspi?: boolean;
 }
 
 export class RuntimeInstance {
