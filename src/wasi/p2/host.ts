@@ -11,7 +11,7 @@
 // served by this implementation, as wasmtime serves it (`importsFor` names each interface as
 // the component imports it).
 import { WasiExit } from '../../core/errors.ts';
-import type { CompiledComponent } from '../../component/link/index.ts';
+import { type CompiledComponent, type ComponentInstance, instantiateComponent, suspendingHost } from '../../component/link/index.ts';
 import { type Clocks, defaultClocks } from '../shared/clocks.ts';
 import { cryptoRandom } from '../shared/random.ts';
 import { EMPTY_INPUT, type InputStream as ByteInput, NULL_OUTPUT } from '../shared/stdio.ts';
@@ -36,18 +36,14 @@ import { udpCreateSocket, udpInterface } from './sockets/udp.ts';
 /** The 0.2 release these interfaces implement. */
 export const WASI_P2_VERSION = '0.2.12';
 
-/**
- * The host functions that may wait, and so return a promise: under JSPI the runtime imports
- * them as `WebAssembly.Suspending` functions (every other function stays synchronous).
- */
-export const SUSPENDING: Readonly<Record<string, readonly string[]>> = {
-  'wasi:io/poll': ['poll', '[method]pollable.block'],
-  'wasi:io/streams': [
-    '[method]input-stream.blocking-read', '[method]input-stream.blocking-skip',
-    '[method]output-stream.blocking-write-and-flush', '[method]output-stream.blocking-flush',
-    '[method]output-stream.blocking-write-zeroes-and-flush', '[method]output-stream.blocking-splice',
-  ],
-};
+// The host functions that may wait, and so return a promise: under JSPI the runtime imports
+// them as `WebAssembly.Suspending` functions (src/component/link/jspi.ts); every other
+// function stays a plain synchronous import, which costs less per call.
+for (const m of ['block'] as const) suspendingHost(Pollable.prototype[m]);
+for (const m of ['blocking-read', 'blocking-skip'] as const) suspendingHost(InputStream.prototype[m]);
+for (const m of ['blocking-write-and-flush', 'blocking-flush', 'blocking-write-zeroes-and-flush', 'blocking-splice'] as const) {
+  suspendingHost(OutputStream.prototype[m]);
+}
 
 export interface WasiP2Options {
   /** argv, program name first. */
@@ -92,11 +88,13 @@ export function p2Interface(name: string): string | undefined {
 
 export class WasiP2 {
   readonly #interfaces: Readonly<Record<string, object>>;
+  readonly #jspi: boolean;
 
   constructor(options: WasiP2Options = {}) {
     const clocks: Clocks = { ...defaultClocks(), ...options.clocks };
     const random = options.random ?? cryptoRandom;
     const jspi = options.jspi === true;
+    this.#jspi = jspi;
     const policy = options.allowNet instanceof NetPolicy ? options.allowNet : new NetPolicy(options.allowNet ?? []);
     const seed = new BigUint64Array(1);
     random(new Uint8Array(seed.buffer));
@@ -118,7 +116,7 @@ export class WasiP2 {
     const udp = udpInterface();
     this.#interfaces = {
       'wasi:io/error': { error: IoError },
-      'wasi:io/poll': { pollable: Pollable, poll: (l: Pollable[]) => poll(fs, l) },
+      'wasi:io/poll': { pollable: Pollable, poll: suspendingHost((l: Pollable[]) => poll(fs, l)) },
       'wasi:io/streams': streamTypes,
       'wasi:clocks/monotonic-clock': { ...monotonicClock(fs), pollable: Pollable },
       'wasi:clocks/wall-clock': wallClock(fs),
@@ -173,6 +171,19 @@ export class WasiP2 {
       if (obj !== undefined) out[name] = obj;
     }
     return out;
+  }
+
+  /** Whether waits suspend the guest through JSPI (the `jspi` option). */
+  get jspi(): boolean {
+    return this.#jspi;
+  }
+
+  /**
+   * Instantiates `component` with this host's interfaces (and `extra` imports), with the
+   * runtime's `jspi` option when this host has it.
+   */
+  instantiate(component: CompiledComponent, extra: Readonly<Record<string, unknown>> = {}): Promise<ComponentInstance> {
+    return instantiateComponent(component, { ...this.importsFor(component), ...extra }, { jspi: this.#jspi });
   }
 
   /** One interface object by name (without version), for tests and hosts that assemble their own. */
