@@ -22,15 +22,19 @@ for pkg in io clocks random cli filesystem sockets http; do
   cp -r "$root/node_modules/@bytecodealliance/jco/lib/wit/builtin/0.2.12/wasi-$pkg" "$tmp/wit/deps/"
 done
 
+# A fixture with a world calls 0.2 interfaces itself (wasi-p2.h): it is a reactor that exports
+# wasi:cli/run (wasm-ld wraps a command's exports, cabi_realloc included, in constructor and
+# destructor calls), wrapped with the reactor adapter. The others are plain commands.
 build() {
   local name="$1" world="$2"
-  "$CC" "${FLAGS[@]}" "$name.c" -o "$tmp/$name.wasm"
-  local core="$tmp/$name.wasm"
-  if [ -n "$world" ]; then
-    (cd "$root" && npx node scripts/embed-wit.ts "$core" "$tmp/wit" "$world" "$tmp/$name.embed.wasm")
-    core="$tmp/$name.embed.wasm"
+  if [ -z "$world" ]; then
+    "$CC" "${FLAGS[@]}" "$name.c" -o "$tmp/$name.wasm"
+    "$JCO" new "$tmp/$name.wasm" --wasi-command -o "$name.component.wasm"
+    return
   fi
-  "$JCO" new "$core" --wasi-command -o "$name.component.wasm"
+  "$CC" "${FLAGS[@]}" -mexec-model=reactor "$name.c" -o "$tmp/$name.wasm"
+  (cd "$root" && npx node scripts/embed-wit.ts "$tmp/$name.wasm" "$tmp/wit" "$world" "$tmp/$name.embed.wasm")
+  "$JCO" new "$tmp/$name.embed.wasm" --wasi-reactor -o "$name.component.wasm"
 }
 
 build cli ''
