@@ -42,7 +42,7 @@ test('compound values both ways', () => {
   assert.deepEqual(read('body([79, 75])', variant), { tag: 'body', val: new Uint8Array([79, 75]) });
   assert.equal(roundTrip('%err("oops")', variant), '%err("oops")');
   assert.throws(() => read('err("oops")', variant), /keyword/);
-  assert.equal(read('empty', variant).tag, 'empty');
+  assert.deepEqual(read('empty', variant), { tag: 'empty' });
   assert.equal(read('not-found', en), 'not-found');
   assert.equal(roundTrip('%ok', en), '%ok');
   assert.deepEqual(read('{write, read,}', fl), { read: true, write: true, exec: false });
