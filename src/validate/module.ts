@@ -57,13 +57,27 @@ const EXTENDED = new Set<string>(['i32.add', 'i32.sub', 'i32.mul', 'i64.add', 'i
 
 const TWO_32 = 2n ** 32n;
 
+const ENABLED_ROWS = new WeakMap<FeatureSet, Uint8Array>();
+
+/** Per opcode row, 1 if `features` has its feature; cached per feature set (a module's validation is often sub-millisecond). */
+function enabledRows(features: FeatureSet): Uint8Array {
+  let rows = ENABLED_ROWS.get(features);
+  if (rows === undefined) {
+    rows = new Uint8Array(VALIDATOR_OPS.length);
+    for (let i = 0; i < rows.length; i++) rows[i] = features.has(VALIDATOR_OPS[i].def.feature) ? 1 : 0;
+    ENABLED_ROWS.set(features, rows);
+  }
+  return rows;
+}
+
 class ModuleValidator {
   readonly m: Module;
   readonly features: FeatureSet;
   readonly types: TypeContext;
   readonly ctx: ModuleContext;
   readonly v: FuncValidator;
-  readonly enabled: Uint8Array;
+  /** Per opcode row, 1 if its feature is on; built lazily (only bodies decoded with other features need it). */
+  #enabled: Uint8Array | undefined = undefined;
   /** Every instruction's immediates pass through this one object. */
   readonly scratch = immScratch();
 
@@ -77,7 +91,6 @@ class ModuleValidator {
   constructor(m: Module, features: FeatureSet) {
     this.m = m;
     this.features = features;
-    this.enabled = Uint8Array.from(VALIDATOR_OPS, (op) => (features.has(op.def.feature) ? 1 : 0));
     checkFeatures(m, features, (name) => this.at(name));
     this.types = TypeContext.of(m, this.at('type'));
     this.ctx = this.#context();
@@ -338,7 +351,7 @@ class ModuleValidator {
       this.#decodeTables = decodeTables(r.features);
     }
     // Bytes decoded for these features need no feature check: the opcode tables had none else.
-    const enabled = r.features === this.features ? undefined : this.enabled;
+    const enabled = r.features === this.features ? undefined : (this.#enabled ??= enabledRows(this.features));
     v.stream(r, this.#streamTable as StreamTable, this.#decodeTables as DecodeTables, this.scratch, f.hasDataCount, enabled);
     if (r.pos !== f.end) r.fail('section size mismatch');
   }

@@ -56,19 +56,41 @@ function coreModules(c: Component, out: Module[]): Module[] {
   return out;
 }
 
-function validated(input: Uint8Array | ArrayBuffer | Component): { component: Component; scopes: Map<Component, Scope> } {
-  const component = input instanceof Uint8Array || input instanceof ArrayBuffer ? decodeComponent(input) : input;
+interface Validated {
+  component: Component;
+  scopes: Map<Component, Scope>;
+  /** The core modules in index order, each with the bytes the engine compiles. */
+  modules: { module: Module; bytes: Uint8Array<ArrayBuffer> }[];
+}
+
+/**
+ * The bytes of a core module. A module this compilation decoded itself is unchanged since, so
+ * its own bytes are sliced out of the component (re-encoding an unchanged module losslessly
+ * costs more than validating it); a Component given by the caller may have been edited.
+ */
+function moduleBytes(m: Module, decodedHere: boolean): Uint8Array<ArrayBuffer> {
+  const source = m.source;
+  if (!decodedHere || source === undefined || source.sections.length === 0) return encodeModule(m);
+  const sections = source.sections;
+  const header = 8; // magic and version precede the first section
+  // Decoded input is never shared memory (the engine would refuse that anyway).
+  return source.bytes.subarray(sections[0].start - header, sections[sections.length - 1].end) as Uint8Array<ArrayBuffer>;
+}
+
+function validated(input: Uint8Array | ArrayBuffer | Component): Validated {
+  const decodedHere = input instanceof Uint8Array || input instanceof ArrayBuffer;
+  const component = decodedHere ? decodeComponent(input) : input;
   const scopes = new Map<Component, Scope>();
   validateComponent(component, { scopes });
-  return { component, scopes };
+  const modules = coreModules(component, []).map((module) => ({ module, bytes: moduleBytes(module, decodedHere) }));
+  return { component, scopes, modules };
 }
 
 /** Decodes (if bytes), validates and compiles a component; core modules compile in parallel. */
 export async function compileComponent(input: Uint8Array | ArrayBuffer | Component): Promise<CompiledComponent> {
-  const { component, scopes } = validated(input);
-  const list = coreModules(component, []);
-  const compiled = await Promise.all(list.map((m) => WebAssembly.compile(encodeModule(m))));
-  const modules = new Map(list.map((m, i) => [m, compiled[i]]));
+  const { component, scopes, modules: list } = validated(input);
+  const compiled = await Promise.all(list.map((m) => WebAssembly.compile(m.bytes)));
+  const modules = new Map(list.map((m, i) => [m.module, compiled[i]]));
   return new CompiledComponent(component, { scopes, modules }, undefined);
 }
 
@@ -77,7 +99,7 @@ export async function compileComponent(input: Uint8Array | ArrayBuffer | Compone
  * compilation of large modules on the main thread: use compileComponent there.
  */
 export function compileComponentSync(input: Uint8Array | ArrayBuffer | Component): CompiledComponent {
-  const { component, scopes } = validated(input);
-  const modules = new Map(coreModules(component, []).map((m) => [m, new WebAssembly.Module(encodeModule(m))]));
+  const { component, scopes, modules: list } = validated(input);
+  const modules = new Map(list.map((m) => [m.module, new WebAssembly.Module(m.bytes)]));
   return new CompiledComponent(component, { scopes, modules }, undefined);
 }
