@@ -23,9 +23,11 @@ export const EXIT_TRAP = 134;
 
 const HELP = `Usage: tessera run [options] <file.wasm|file.wat> [args...]
 
-Runs a WASI preview1 program. A command runs \`_start\`; a reactor runs \`_initialize\`, then
-the export named by --invoke. The guest sees only what the options grant: no files, no
-environment variables, its own arguments.
+Runs a WASI preview1 program or a WASI 0.2 component. A command runs \`_start\` (a
+component, \`wasi:cli/run\`); a reactor runs \`_initialize\`, then the export named by
+--invoke. The guest sees only what the options grant: no files, no environment variables,
+no network, its own arguments. A component's --invoke takes a call in WAVE, e.g.
+--invoke 'greet("world", 3)' or --invoke 'ns:pkg/iface#f()', and prints the result in WAVE.
 
 Options (before the file):
   --dir HOST[::GUEST]     Preopen host directory HOST as GUEST (default: HOST as written);
@@ -37,6 +39,8 @@ Options (before the file):
                           its parameters (i32, i64, f32, f64), and its results are printed
   --tcplisten HOST:PORT   Preopen a listening TCP socket (after the directories); the guest
                           accepts connections on it with sock_accept; repeatable
+  --allow-net HOST[:PORT] A component (WASI 0.2) may reach HOST (at PORT, or any port) with
+                          sockets, name lookups and HTTP; repeatable; nothing by default
   --no-jspi               Block the thread in blocking calls instead of suspending the guest
                           (the default suspends through JSPI unless stdin is a regular file)
   -h, --help              Show this help
@@ -47,6 +51,7 @@ Exit codes: the guest's exit code; ${EXIT_TRAP} after a trap (with a wasm backtr
 interface RunOptions {
   readonly preopens: Preopen[];
   readonly tcplisten: string[];
+  readonly allowNet: string[];
   jspi: boolean;
   readonly env: string[];
   argv0?: string;
@@ -56,7 +61,7 @@ interface RunOptions {
 }
 
 function parseRunArgs(args: readonly string[]): RunOptions {
-  const o: RunOptions = { preopens: [], tcplisten: [], jspi: true, env: [], rest: [] };
+  const o: RunOptions = { preopens: [], tcplisten: [], allowNet: [], jspi: true, env: [], rest: [] };
   let i = 0;
   const value = (name: string): string => {
     const v = args[++i];
@@ -83,6 +88,7 @@ function parseRunArgs(args: readonly string[]): RunOptions {
       if (spec.includes('=')) o.env.push(spec);
       else if (process.env[spec] !== undefined) o.env.push(`${spec}=${process.env[spec]}`);
     } else if (a === '--tcplisten') o.tcplisten.push(take(a));
+    else if (a === '--allow-net') o.allowNet.push(take(a));
     else if (a === '--no-jspi') o.jspi = false;
     else if (a === '--argv0') o.argv0 = take(a);
     else if (a === '--invoke') o.invoke = take(a);
@@ -161,6 +167,13 @@ export const run: Command = {
     const file = o.file;
     const bytes = new Uint8Array(readFileSync(file));
     const isBinary = bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+    // A component (binary layer 1, or text that opens with `(component`) runs on the WASI 0.2 host.
+    const componentText = !isBinary && /^\s*(?:;;[^\n]*\n\s*)*\(\s*component\b/.test(new TextDecoder().decode(bytes.subarray(0, 4096)));
+    if ((isBinary && bytes[6] === 0x01 && bytes[7] === 0x00) || componentText) {
+      const input = componentText ? (await import('../component/text/parse.ts')).parseComponent(bytes) : bytes;
+      return (await import('./run-component.ts')).runComponent(o, file, input);
+    }
+    if (o.allowNet.length > 0) throw new UsageError('--allow-net is for components (WASI 0.2): a preview1 module has no sockets of its own (see --tcplisten)');
     const engine = new NativeEngine();
     const fail = (message: string) => {
       process.stderr.write(`tessera run: ${file}: ${message}\n`);

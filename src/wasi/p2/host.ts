@@ -11,7 +11,7 @@
 // served by this implementation, as wasmtime serves it (`importsFor` names each interface as
 // the component imports it).
 import { WasiExit } from '../../core/errors.ts';
-import { type CompiledComponent, type ComponentInstance, instantiateComponent, suspendingHost } from '../../component/link/index.ts';
+import { type CompiledComponent, type ComponentInstance, type InstantiateOptions, instantiateComponent, suspendingHost } from '../../component/link/index.ts';
 import { type Clocks, defaultClocks } from '../shared/clocks.ts';
 import { cryptoRandom } from '../shared/random.ts';
 import { EMPTY_INPUT, type InputStream as ByteInput, NULL_OUTPUT } from '../shared/stdio.ts';
@@ -180,10 +180,11 @@ export class WasiP2 {
 
   /**
    * Instantiates `component` with this host's interfaces (and `extra` imports), with the
-   * runtime's `jspi` option when this host has it.
+   * runtime's `jspi` option when this host has it (the interfaces take WIT names: `names`
+   * must stay 'wit').
    */
-  instantiate(component: CompiledComponent, extra: Readonly<Record<string, unknown>> = {}): Promise<ComponentInstance> {
-    return instantiateComponent(component, { ...this.importsFor(component), ...extra }, { jspi: this.#jspi });
+  instantiate(component: CompiledComponent, extra: Readonly<Record<string, unknown>> = {}, options: InstantiateOptions = {}): Promise<ComponentInstance> {
+    return instantiateComponent(component, { ...this.importsFor(component), ...extra }, { ...options, names: 'wit', jspi: this.#jspi });
   }
 
   /** One interface object by name (without version), for tests and hosts that assemble their own. */
