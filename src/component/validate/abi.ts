@@ -1,9 +1,9 @@
-// What the Canonical ABI needs from a function type (CanonicalABI.md, "Flattening" and
-// "Element Size"): the core signature of lifting and lowering, whether values travel
-// through linear memory, and the byte size of a value (bounded, Explainer.md "Type
-// Definitions": fixed-size lists may not describe values larger than MAX).
-import type { ValType as CoreValType } from '../../core/types.ts';
-import type { CoreFuncT, FuncT, VT } from './model.ts';
+// What the Canonical ABI needs from a value type (CanonicalABI.md, "Flattening" and
+// "Element Size"): its flat core types, whether it travels through linear memory, and its
+// byte size (bounded, Explainer.md "Type Definitions": fixed-size lists may not describe
+// values larger than MAX). canon-options.ts builds core signatures from these.
+import type { AddrType } from '../../core/types.ts';
+import type { VT } from './model.ts';
 
 export const MAX_FLAT_PARAMS = 16;
 export const MAX_FLAT_ASYNC_PARAMS = 4;
@@ -19,35 +19,47 @@ function join(a: Flat, b: Flat): Flat {
   return 'i64';
 }
 
-function flattenVariant(cases: readonly (VT | undefined)[]): Flat[] {
+function flattenVariant(cases: readonly (VT | undefined)[], ptr: AddrType): Flat[] {
   const out: Flat[] = [];
   for (const c of cases) {
     if (c === undefined) continue;
-    flatten(c).forEach((t, i) => { out[i] = i < out.length ? join(out[i], t) : t; });
+    flatten(c, ptr).forEach((t, i) => { out[i] = i < out.length ? join(out[i], t) : t; });
   }
   return ['i32', ...out];
 }
 
-export function flatten(t: VT): Flat[] {
+/**
+ * CanonicalABI.md, "flatten_type": the core values a value type travels as; pointers and
+ * lengths have the memory's address type `ptr` (🐘). Fixed-size lists are flattened up to
+ * past any flat limit only: callers compare the length with MAX_FLAT_PARAMS at most.
+ */
+export function flatten(t: VT, ptr: AddrType = 'i32'): Flat[] {
   if (typeof t === 'string') {
     switch (t) {
       case 's64': case 'u64': return ['i64'];
       case 'f32': return ['f32'];
       case 'f64': return ['f64'];
-      case 'string': return ['i32', 'i32'];
+      case 'string': return [ptr, ptr];
       default: return ['i32'];
     }
   }
   const d = t.def;
   switch (d.kind) {
-    case 'prim': return flatten(d.type);
-    case 'record': return d.fields.flatMap(([, f]) => flatten(f));
-    case 'tuple': return d.types.flatMap(flatten);
-    case 'list': return d.length === undefined ? ['i32', 'i32'] : Array.from({ length: Math.min(d.length, 1000) }, () => flatten(d.element)).flat();
-    case 'map': return ['i32', 'i32'];
-    case 'variant': return flattenVariant(d.cases.map(([, c]) => c));
-    case 'option': return flattenVariant([undefined, d.type]);
-    case 'result': return flattenVariant([d.ok, d.error]);
+    case 'prim': return flatten(d.type, ptr);
+    case 'record': return d.fields.flatMap(([, f]) => flatten(f, ptr));
+    case 'tuple': return d.types.flatMap((x) => flatten(x, ptr));
+    case 'list': {
+      if (d.length === undefined) return [ptr, ptr];
+      const one = flatten(d.element, ptr);
+      if (one.length === 0) return [];
+      const out: Flat[] = [];
+      for (let i = 0; i < d.length && out.length <= MAX_FLAT_PARAMS; i++) out.push(...one);
+      return out;
+    }
+    case 'map': return [ptr, ptr];
+    case 'variant': return flattenVariant(d.cases.map(([, c]) => c), ptr);
+    case 'option': return flattenVariant([undefined, d.type], ptr);
+    case 'result': return flattenVariant([d.ok, d.error], ptr);
     case 'flags': return d.names.length === 0 ? [] : ['i32'];
     default: return ['i32'];
   }
@@ -68,42 +80,6 @@ export function usesMemory(t: VT | undefined): boolean {
     case 'prim': return usesMemory(d.type);
     default: return false;
   }
-}
-
-export interface LoweredSignature {
-  core: CoreFuncT;
-  /** Params travel through memory (lift: the callee allocates them, so realloc too). */
-  memoryForParams: boolean;
-  /** Results travel through memory (lower: the caller allocates them, so realloc too). */
-  memoryForResults: boolean;
-  /** Results contain strings or lists (lower needs realloc for them). */
-  resultsAllocate: boolean;
-}
-
-/** CanonicalABI.md, "flatten_functype": the core signature of `canon lift` / `canon lower`. */
-export function flattenFuncType(f: FuncT, context: 'lift' | 'lower', async: boolean, callback: boolean): LoweredSignature {
-  const params: Flat[] = f.params.flatMap(([, t]) => flatten(t));
-  const results: Flat[] = f.result === undefined ? [] : flatten(f.result);
-  const maxParams = context === 'lower' && async ? MAX_FLAT_ASYNC_PARAMS : MAX_FLAT_PARAMS;
-  const paramsSpill = params.length > maxParams;
-  const resultsSpill = results.length > MAX_FLAT_RESULTS;
-  const memoryForParams = paramsSpill || f.params.some(([, t]) => usesMemory(t));
-  // An async lift returns through `task.return`, which carries its own options; an async
-  // lower always writes results through a pointer (CanonicalABI.md, "canon lift/lower").
-  const memoryForResults = context === 'lift' && async ? false
-    : context === 'lower' && async ? f.result !== undefined
-    : usesMemory(f.result) || resultsSpill;
-  const coreParams: CoreValType[] = paramsSpill ? ['i32'] : params;
-  let core: CoreFuncT;
-  if (context === 'lift') {
-    if (async) core = { params: coreParams, results: callback ? ['i32'] : [] };
-    else core = { params: coreParams, results: resultsSpill ? ['i32'] : results };
-  } else if (async) {
-    core = { params: f.result === undefined ? coreParams : [...coreParams, 'i32'], results: ['i32'] };
-  } else {
-    core = resultsSpill ? { params: [...coreParams, 'i32'], results: [] } : { params: coreParams, results };
-  }
-  return { core, memoryForParams, memoryForResults, resultsAllocate: !(context === 'lift' && async) && usesMemory(f.result) };
 }
 
 function alignTo(n: number, a: number): number {

@@ -18,6 +18,7 @@ import {
 } from './model.ts';
 import { NameSpace } from './names.ts';
 import { at, Scope, type ScopeKind } from './scope.ts';
+import { checkTypeSize, defSize, entitySize, instanceSize } from './size.ts';
 import { mentionsResource, Substituter } from './subst.ts';
 import { defMismatch, entityMismatch, type RidMap } from './subtype.ts';
 import { checkVisible, exportNames } from './visibility.ts';
@@ -40,6 +41,7 @@ export function validateComponent(component: Component, options: ValidateCompone
 
 class Validator {
   readonly options: ValidateComponentOptions;
+  readonly #sizes = new Map<Scope, number>();
   constructor(options: ValidateComponentOptions) {
     this.options = options;
   }
@@ -188,6 +190,12 @@ class Validator {
   // ---- types ----
 
   typeDef(s: Scope, t: TypeDef): Def {
+    const d = this.#typeDef(s, t);
+    checkTypeSize(defSize(d));
+    return d;
+  }
+
+  #typeDef(s: Scope, t: TypeDef): Def {
     switch (t.kind) {
       case 'func': return { kind: 'func', type: funcType(s, t) };
       case 'component': return { kind: 'component', type: this.typeScope(s, 'component-type', t.decls) as ComponentT };
@@ -195,16 +203,18 @@ class Validator {
       case 'resource': {
         // Explainer.md, "Resource types": defined only by concrete components, represented by i32.
         if (s.kind !== 'component') throw new ValidationError('resources can only be defined within a concrete component');
-        if (t.rep !== 'i32') throw new ValidationError('resources can only be represented by `i32`');
+        // 🐘 `rep` may also be `i64` (CanonicalABI.md, "canon resource.new").
+        if (t.rep !== 'i32' && t.rep !== 'i64') throw new ValidationError('resources can only be represented by `i32` or `i64`');
         if (t.dtor !== undefined) {
           const f = at(s.coreFuncs, t.dtor, 'core func');
-          if (f.params.length !== 1 || f.params[0] !== 'i32' || f.results.length !== 0) {
-            throw new ValidationError('wrong signature for a destructor');
+          if (f.params.length !== 1 || f.params[0] !== t.rep || f.results.length !== 0) {
+            throw new ValidationError(`core function ${t.dtor} has wrong signature for a destructor`);
           }
         }
         const rid = freshRid();
         s.defined.push(rid);
         s.local.add(rid);
+        s.localRep.set(rid, t.rep);
         return t.dtor === undefined ? { kind: 'resource', rid, rep: t.rep } : { kind: 'resource', rid, rep: t.rep, dtor: t.dtor };
       }
       default: return defValType(s, t);
@@ -290,7 +300,9 @@ class Validator {
         names.add(e.name, ent);
         exports.set(e.name.name, ent);
       }
-      return { exports, defined: [] };
+      const inst: InstanceT = { exports, defined: [] };
+      checkTypeSize(instanceSize(inst));
+      return inst;
     }
     const c = at(s.components, i.component, 'component');
     const args = new Map<string, EntityT>();
@@ -359,7 +371,9 @@ class Validator {
       const inst = at(s.coreInstances, t.instance, 'core instance');
       const e = inst.exports.get(t.name);
       if (e === undefined) throw new ValidationError(`core instance ${t.instance} has no export named \`${t.name}\``);
-      if (`core ${e.kind}` !== a.sort) throw new ValidationError(`export \`${t.name}\` for core instance ${t.instance} is not a ${a.sort}`);
+      if (`core ${e.kind}` !== a.sort) {
+        throw new ValidationError(`export \`${t.name}\` for core instance ${t.instance} is not a ${a.sort === 'core func' ? 'function' : a.sort.slice(5)}`);
+      }
       pushCore(s, e);
       return;
     }
@@ -407,7 +421,13 @@ class Validator {
     this.declareImport(s, i.name, this.externType(s, i.type, false));
   }
 
+  /** A component's (type's) imports and exports add up to its type's size. */
+  #grow(s: Scope, e: EntityT): void {
+    this.#sizes.set(s, checkTypeSize((this.#sizes.get(s) ?? 1) + entitySize(e)));
+  }
+
   declareImport(s: Scope, name: ExternName, e: EntityT): void {
+    this.#grow(s, e);
     if (s.kind !== 'instance-type') checkVisible(e, s.importedTypes, 'import');
     s.importNames.add(name, e);
     s.imports.set(name.name, e);
@@ -421,6 +441,7 @@ class Validator {
   }
 
   declareExport(s: Scope, name: ExternName, e: EntityT): void {
+    this.#grow(s, e);
     if (e.kind === 'type') e = { kind: 'type', type: { def: e.type.def, origin: e.type } };
     if (e.kind === 'instance') e = { kind: 'instance', type: { ...e.type } };
     if (s.kind !== 'instance-type') {

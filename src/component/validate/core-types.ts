@@ -76,7 +76,8 @@ export function coreExternMismatch(a: CoreExternT, b: CoreExternT): string | und
   switch (b.kind) {
     case 'func': case 'tag': {
       const at = a.type as CoreFuncT;
-      return funcTypeEquals(at, b.type) ? undefined : `type mismatch: expected: ${coreFuncTypeString(b.type)}, found: ${coreFuncTypeString(at)}`;
+      // wasm-tools' layout: the two types one above the other.
+      return funcTypeEquals(at, b.type) ? undefined : `expected: ${coreFuncTypeString(b.type)}\nfound:    ${coreFuncTypeString(at)}`;
     }
     case 'table': {
       const at = (a as typeof b).type;
@@ -86,7 +87,9 @@ export function coreExternMismatch(a: CoreExternT, b: CoreExternT): string | und
     case 'memory': {
       const at = (a as typeof b).type;
       if (at.shared !== b.type.shared) return 'mismatch in the shared flag for memories';
-      return limitsMatch(at.limits, b.type.limits) && at.addr === b.type.addr ? undefined : 'mismatch in memory limits';
+      if (at.addr !== b.type.addr) return 'mismatch in index type used for memories';
+      if ((at.pageSizeLog2 ?? 16) !== (b.type.pageSizeLog2 ?? 16)) return 'mismatch in page size for memories';
+      return limitsMatch(at.limits, b.type.limits) ? undefined : 'mismatch in memory limits';
     }
     case 'global': {
       const at = (a as typeof b).type;

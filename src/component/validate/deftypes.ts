@@ -77,8 +77,8 @@ export function defValType(scope: Scope, d: DefValType): ValDef {
     case 'stream': case 'future':
       // Binary.md, "Type Definitions": `(stream char)` is rejected until its string-encoding
       // semantics are settled (Explainer.md notes the same).
-      if (d.kind === 'stream' && d.element !== undefined && vt(d.element) === 'char') {
-        throw new ValidationError('`stream<char>` is not valid at this time');
+      if (d.kind === 'stream' && d.element !== undefined && isChar(vt(d.element))) {
+        throw new ValidationError('`stream<char>` is not valid at this time, use `stream<u8>` with a defined by encoding instead for now');
       }
       {
         const element = ov(d.element);
@@ -91,6 +91,11 @@ export function defValType(scope: Scope, d: DefValType): ValDef {
   const [size] = sizeAlign({ def: out });
   if (size > MAX_VALUE_SIZE) throw new ValidationError(`value type exceeds maximum byte size of ${MAX_VALUE_SIZE}`);
   return out;
+}
+
+/** `char`, written as such or through a type index naming it. */
+function isChar(t: VT): boolean {
+  return typeof t === 'string' ? t === 'char' : t.def.kind === 'prim' && t.def.type === 'char';
 }
 
 /** True if `t` contains a `borrow` outside of a nested function type. */

@@ -195,6 +195,7 @@ export class NameSpace {
     if (e.kind !== 'func') throw new ValidationError(`item \`${raw}\` is not a func`);
     const f = e.type;
     if (p.kind === 'constructor') {
+      if (f.async) throw new ValidationError('constructor function cannot be async');
       if (f.result === undefined) throw new ValidationError('function should return one value');
       let r = this.#resourceName(f.result, 'own');
       if (r === undefined && typeof f.result !== 'string' && f.result.def.kind === 'result' && f.result.def.ok !== undefined) {

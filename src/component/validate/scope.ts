@@ -48,6 +48,10 @@ export class Scope {
   readonly defined: number[] = [];
   /** Resources defined by `(type (resource ...))` in this very component. */
   readonly local = new Set<number>();
+  /** The representation of each resource in `local` (🐘 `i64` or `i32`). */
+  readonly localRep = new Map<number, 'i32' | 'i64'>();
+  /** The core type of this component's `context.get`/`context.set` slots, once one is defined. */
+  contextType: 'i32' | 'i64' | undefined;
 
   constructor(kind: ScopeKind, parent: Scope | undefined) {
     this.kind = kind;

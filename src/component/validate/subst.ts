@@ -8,6 +8,7 @@ export type Subst = ReadonlyMap<number, number>;
 export class Substituter {
   readonly map: Subst;
   readonly #memo = new Map<TypeEntry, TypeEntry>();
+  readonly #objects = new Map<object, object>();
   /** `entries` maps type entries to their replacements (type imports to the arguments). */
   constructor(map: Subst, entries?: ReadonlyMap<TypeEntry, TypeEntry>) {
     this.map = map;
@@ -16,11 +17,11 @@ export class Substituter {
 
   entity(e: EntityT): EntityT {
     switch (e.kind) {
-      case 'func': return { kind: 'func', type: this.func(e.type) };
-      case 'value': return { kind: 'value', type: this.vt(e.type) };
-      case 'type': return { kind: 'type', type: this.entry(e.type) };
-      case 'instance': return { kind: 'instance', type: this.instance(e.type) };
-      case 'component': return { kind: 'component', type: this.component(e.type) };
+      case 'func': { const t = this.func(e.type); return t === e.type ? e : { kind: 'func', type: t }; }
+      case 'value': { const t = this.vt(e.type); return t === e.type ? e : { kind: 'value', type: t }; }
+      case 'type': { const t = this.entry(e.type); return t === e.type ? e : { kind: 'type', type: t }; }
+      case 'instance': { const t = this.instance(e.type); return t === e.type ? e : { kind: 'instance', type: t }; }
+      case 'component': { const t = this.component(e.type); return t === e.type ? e : { kind: 'component', type: t }; }
       case 'module': return e;
     }
   }
@@ -41,24 +42,70 @@ export class Substituter {
     return out;
   }
 
+  // Functions, instances and components are rebuilt only where a part changes, once per
+  // object: types share their parts, and copying each use would cost the type's effective
+  // size (size.ts) instead of its written size.
+
   func(f: FuncT): FuncT {
-    const params = f.params.map(([n, t]) => [n, this.vt(t)] as const);
-    return f.result === undefined ? { async: f.async, params } : { async: f.async, params, result: this.vt(f.result) };
+    return this.#once(f, () => {
+      let changed = false;
+      const params = f.params.map((p) => {
+        const t = this.vt(p[1]);
+        if (t === p[1]) return p;
+        changed = true;
+        return [p[0], t] as const;
+      });
+      const result = f.result === undefined ? undefined : this.vt(f.result);
+      if (!changed && result === f.result) return f;
+      return result === undefined ? { async: f.async, params } : { async: f.async, params, result };
+    });
   }
 
   instance(i: InstanceT): InstanceT {
-    return { exports: this.#entities(i.exports), defined: i.defined.map((r) => this.map.get(r) ?? r) };
+    return this.#once(i, () => {
+      const exports = this.#entities(i.exports);
+      const defined = this.#rids(i.defined);
+      return exports === i.exports && defined === i.defined ? i : { exports, defined };
+    });
   }
 
   component(c: ComponentT): ComponentT {
-    return {
-      imports: this.#entities(c.imports), exports: this.#entities(c.exports),
-      defined: c.defined.map((r) => this.map.get(r) ?? r),
-    };
+    return this.#once(c, () => {
+      const imports = this.#entities(c.imports);
+      const exports = this.#entities(c.exports);
+      const defined = this.#rids(c.defined);
+      return imports === c.imports && exports === c.exports && defined === c.defined ? c : { imports, exports, defined };
+    });
   }
 
-  #entities(m: ReadonlyMap<string, EntityT>): Map<string, EntityT> {
-    return new Map([...m].map(([k, v]) => [k, this.entity(v)]));
+  #once<T extends object>(x: T, build: () => T): T {
+    let out = this.#objects.get(x) as T | undefined;
+    if (out === undefined) {
+      out = build();
+      this.#objects.set(x, out);
+    }
+    return out;
+  }
+
+  #rids(rs: readonly number[]): readonly number[] {
+    return rs.some((r) => this.map.has(r)) ? rs.map((r) => this.map.get(r) ?? r) : rs;
+  }
+
+  /** The same map when no entity changes, else a new one. */
+  #entities(m: ReadonlyMap<string, EntityT>): ReadonlyMap<string, EntityT> {
+    let out: Map<string, EntityT> | undefined;
+    for (const [k, v] of m) {
+      const w = this.entity(v);
+      if (w !== v && out === undefined) {
+        out = new Map();
+        for (const [k2, v2] of m) {
+          if (k2 === k) break;
+          out.set(k2, v2);
+        }
+      }
+      out?.set(k, w);
+    }
+    return out ?? m;
   }
 
   def(d: Def): Def {
@@ -78,9 +125,9 @@ export class Substituter {
       case 'own': case 'borrow': return { kind: d.kind, resource: this.entry(d.resource) };
       case 'stream': case 'future': return { kind: d.kind, element: o(d.element) };
       case 'map': return { kind: 'map', key: this.vt(d.key), value: this.vt(d.value) };
-      case 'func': return { kind: 'func', type: this.func(d.type) };
-      case 'instance': return { kind: 'instance', type: this.instance(d.type) };
-      case 'component': return { kind: 'component', type: this.component(d.type) };
+      case 'func': { const t = this.func(d.type); return t === d.type ? d : { kind: 'func', type: t }; }
+      case 'instance': { const t = this.instance(d.type); return t === d.type ? d : { kind: 'instance', type: t }; }
+      case 'component': { const t = this.component(d.type); return t === d.type ? d : { kind: 'component', type: t }; }
     }
   }
 }
@@ -103,17 +150,29 @@ function sameParts(a: Def, b: Def): boolean {
 }
 
 /** The rids a definition mentions, transitively (for the outer-alias resource rule). */
-export function mentionsResource(d: Def, seen = new Set<Def>()): boolean {
+export function mentionsResource(d: Def, seen = new Set<object>()): boolean {
   if (seen.has(d)) return false;
   seen.add(d);
   const vt = (t: VT | undefined): boolean => t !== undefined && typeof t !== 'string' && mentionsResource(t.def, seen);
+  const func = (f: FuncT): boolean => {
+    if (seen.has(f)) return false;
+    seen.add(f);
+    return f.params.some(([, t]) => vt(t)) || vt(f.result);
+  };
+  // Each instance and component type is looked into once: they share their parts.
+  const map = (m: ReadonlyMap<string, EntityT>): boolean => {
+    if (seen.has(m)) return false;
+    seen.add(m);
+    for (const e of m.values()) if (ent(e)) return true;
+    return false;
+  };
   const ent = (e: EntityT): boolean => {
     switch (e.kind) {
-      case 'func': return mentionsResource({ kind: 'func', type: e.type }, seen);
+      case 'func': return func(e.type);
       case 'value': return vt(e.type);
       case 'type': return mentionsResource(e.type.def, seen);
-      case 'instance': return [...e.type.exports.values()].some(ent);
-      case 'component': return [...e.type.imports.values(), ...e.type.exports.values()].some(ent);
+      case 'instance': return map(e.type.exports);
+      case 'component': return map(e.type.imports) || map(e.type.exports);
       case 'module': return false;
     }
   };
@@ -128,8 +187,8 @@ export function mentionsResource(d: Def, seen = new Set<Def>()): boolean {
     case 'result': return vt(d.ok) || vt(d.error);
     case 'stream': case 'future': return vt(d.element);
     case 'map': return vt(d.key) || vt(d.value);
-    case 'func': return d.type.params.some(([, t]) => vt(t)) || vt(d.type.result);
-    case 'instance': return [...d.type.exports.values()].some(ent);
-    case 'component': return [...d.type.imports.values(), ...d.type.exports.values()].some(ent);
+    case 'func': return func(d.type);
+    case 'instance': return map(d.type.exports);
+    case 'component': return map(d.type.imports) || map(d.type.exports);
   }
 }
