@@ -39,6 +39,13 @@ export interface InstantiateOptions {
    * (link/jspi.ts). Default false: everything is synchronous.
    */
   readonly jspi?: boolean;
+  /**
+   * Extra imports for core modules, asked for at each core instantiation with the compiled
+   * module (a host that rewrote a component's modules, as `tessera serve` does to give them a
+   * deadline check and pooled memories, supplies what it added). The component's own
+   * instantiation arguments win over a module name given here.
+   */
+  readonly coreImports?: (module: WebAssembly.Module) => WebAssembly.Imports | undefined;
 }
 
 /**
@@ -59,7 +66,7 @@ type Input = Uint8Array | ArrayBuffer | Component | CompiledComponent;
 
 function walk(compiled: CompiledComponent, imports: ComponentImports, options: InstantiateOptions): Walk<ComponentInstance> {
   const shape: JsShape = { names: options.names ?? 'wit', results: options.results ?? 'throw' };
-  const root: Root = { shape, classes: new ResourceClasses(), jspi: options.jspi === true };
+  const root: Root = { shape, classes: new ResourceClasses(), jspi: options.jspi === true, coreImports: options.coreImports };
   return (function* () {
     const frame = yield* instantiateFrame(compiled, (name, e, f) => {
       const host = new HostImports(shape.names, (rid) => f.inst.handles.types.get(rid));

@@ -51,7 +51,10 @@ export function* instantiateFrame(def: CompiledComponent, importer: Importer, pa
           } else {
             const imports: Record<string, CoreInstance> = {};
             for (const a of i.args) imports[a.name] = frame.coreInstances[a.instance];
-            const instance = yield { module: frame.coreModules[i.module], imports: imports as WebAssembly.Imports };
+            const module = frame.coreModules[i.module];
+            // A host's own imports for modules it rewrote (the component's arguments win).
+            const extra = root.coreImports?.(module);
+            const instance = yield { module, imports: (extra === undefined ? imports : { ...extra, ...imports }) as WebAssembly.Imports };
             frame.coreInstances.push(instance.exports as CoreInstance);
           }
         }

@@ -14,6 +14,8 @@ export interface Root {
   readonly classes: ResourceClasses;
   /** The `jspi` instantiation option: lifts are promising, marked host functions suspending. */
   readonly jspi?: boolean;
+  /** The `coreImports` instantiation option: extra imports for each core instantiation. */
+  readonly coreImports?: (module: WebAssembly.Module) => WebAssembly.Imports | undefined;
 }
 
 export class RuntimeInstance {
