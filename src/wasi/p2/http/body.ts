@@ -4,6 +4,7 @@
 import { IoError } from '../io/error.ts';
 import { untilAbort } from '../io/settling.ts';
 import type { ByteSink } from '../io/streams.ts';
+import type { FieldEntry } from './fields.ts';
 
 const MAX_QUEUED = 1 << 20;
 
@@ -13,6 +14,8 @@ export class BodyPipe implements AsyncIterable<Uint8Array> {
   #ended = false;
   #failure: unknown;
   #written = 0;
+  /** The trailers `outgoing-body.finish` was given (a server sends a response's; issue 10). */
+  trailers: readonly FieldEntry[] | undefined;
   /** Wakes the reader (a chunk or the end arrived). */
   #wakeReader: (() => void) | undefined;
   /** Wakes writers (room was made). */

@@ -82,9 +82,13 @@ export class OutgoingBody {
     return new OutputStream(this.#io, this.pipe.sink());
   }
 
-  /** `[static]outgoing-body.finish`: the body is complete (trailers are not sent over HTTP/1.1 here). */
-  static finish(body: OutgoingBody, _trailers: Fields | undefined): void {
+  /**
+   * `[static]outgoing-body.finish`: the body is complete. The trailers are kept on the pipe: a
+   * server sends a response's (src/serve); outgoing requests do not send them over HTTP/1.1.
+   */
+  static finish(body: OutgoingBody, trailers: Fields | undefined): void {
     body.#finished = true;
+    if (trailers !== undefined) body.pipe.trailers = trailers.entries();
     const declared = body.#declared;
     if (declared !== undefined && declared !== body.pipe.written) {
       const code: HttpErrorCode = { tag: 'HTTP-request-body-size', val: BigInt(body.pipe.written) };
@@ -339,9 +343,15 @@ export class IncomingRequest {
   readonly #authority: string | undefined;
   readonly #headers: readonly FieldEntry[];
   readonly #body: ByteInput;
+  readonly #trailers: Promise<readonly FieldEntry[] | undefined>;
+  readonly #abort: () => void;
   #consumed = false;
 
-  constructor(io: IoContext, r: { method: string; path?: string; scheme?: Scheme; authority?: string; headers: readonly FieldEntry[]; body: ByteInput }) {
+  /** `trailers` settles once the body has been read to its end; `abort` stops receiving it. */
+  constructor(io: IoContext, r: {
+    method: string; path?: string; scheme?: Scheme; authority?: string; headers: readonly FieldEntry[]; body: ByteInput;
+    trailers?: Promise<readonly FieldEntry[] | undefined>; abort?: () => void;
+  }) {
     this.#io = io;
     this.#method = methodOf(r.method);
     this.#path = r.path;
@@ -349,6 +359,8 @@ export class IncomingRequest {
     this.#authority = r.authority;
     this.#headers = r.headers;
     this.#body = r.body;
+    this.#trailers = r.trailers ?? Promise.resolve(undefined);
+    this.#abort = r.abort ?? (() => undefined);
   }
 
   method(): Method { return this.#method; }
@@ -360,7 +372,7 @@ export class IncomingRequest {
   consume(): IncomingBody {
     if (this.#consumed) refuse();
     this.#consumed = true;
-    return new IncomingBody(this.#io, this.#body, Promise.resolve(undefined), () => undefined);
+    return new IncomingBody(this.#io, this.#body, this.#trailers, this.#abort);
   }
 }
 
