@@ -61,6 +61,7 @@ const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<Suite |
  */
 const STANDALONE: Readonly<Record<string, (quick: boolean) => Promise<void>>> = {
   wasi: (quick) => wasiBench(quick),
+  'wasi-p2': async (quick) => (await import('./wasi-p2.ts')).wasiP2Bench(quick),
   'component-call': (quick) => componentCallBench(quick),
 };
 
