@@ -84,7 +84,10 @@ export type TrapKind =
   | 'cannot lift own resource from a borrow'
   | 'borrow handles still remain at the end of the call'
   | 'cannot leave component instance'
-  | 'cannot enter component instance';
+  | 'cannot enter component instance'
+  // A host stopped a guest that ran past its deadline (wasmtime's epoch interruption says
+  // "interrupt"; `tessera serve`, src/serve/instrument.ts).
+  | 'interrupt';
 
 export class Trap extends Error {
   readonly kind: TrapKind;
