@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { encodeModule } from '../binary/encode.ts';
+import { encodeComponent } from '../component/binary/encode.ts';
+import { parseComponent } from '../component/text/parse.ts';
 import { parseWat } from '../text/parse.ts';
 
 const bin = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
@@ -66,4 +68,21 @@ test('tessera validate: components, binary and text', () => {
   const r = run(bad);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /import name `a` conflicts with previous name `a`/);
+});
+
+test('tessera validate: an invalid component names the entry: file:0xOFFSET from bytes, file:line:col from text', () => {
+  const text = '(component\n  (import "a" (func))\n  (type (record))\n)';
+  const wat = join(dir, 'bad-component.wat');
+  writeFileSync(wat, text);
+  const t = run(wat);
+  assert.equal(t.code, 1);
+  assert.equal(t.stderr, `${wat}:3:3: record type must have at least one field\n`);
+  const wasm = join(dir, 'bad-component.wasm');
+  writeFileSync(wasm, encodeComponent(parseComponent(text)));
+  const b = run(wasm);
+  assert.equal(b.code, 1);
+  // The type section's only entry: its leading byte 0x72 (record) at that offset.
+  const offset = Number.parseInt(/:0x([0-9a-f]+):/.exec(b.stderr)?.[1] ?? 'NaN', 16);
+  assert.equal(encodeComponent(parseComponent(text))[offset], 0x72);
+  assert.match(b.stderr, /record type must have at least one field/);
 });

@@ -72,7 +72,11 @@ Exit codes: 0 valid, 1 invalid, malformed or unreadable, 2 bad usage.`,
     } catch (e) {
       if (e instanceof ParseError) return report(false, { kind: 'malformed', message: e.phrase, line: e.line, column: e.column });
       if (e instanceof DecodeError) return report(false, { kind: 'malformed', message: e.phrase, offset: e.offset });
-      if (e instanceof ValidationError) return report(false, { kind: 'invalid', message: e.phrase, offset: e.offset });
+      if (e instanceof ValidationError) {
+        // Components parsed from text report a line and column instead of an offset.
+        const where = e.line !== undefined && e.column !== undefined ? { line: e.line, column: e.column } : { offset: e.offset };
+        return report(false, { kind: 'invalid', message: e.phrase, ...where });
+      }
       throw e;
     }
   },

@@ -29,15 +29,23 @@ export class ParseError extends Error {
   }
 }
 
-/** Invalid module: `offset` is the byte offset of the offending item, when known. */
+/**
+ * Invalid module: `offset` is the byte offset of the offending item, when known. An item
+ * read from text may carry its `line` and `column` instead (component validation does).
+ */
 export class ValidationError extends Error {
   readonly offset: number | undefined;
   readonly phrase: string;
-  constructor(message: string, offset?: number) {
-    super(offset === undefined ? message : `${message} (at byte 0x${offset.toString(16)})`);
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  constructor(message: string, offset?: number, position?: { line: number; column: number }) {
+    super(offset !== undefined ? `${message} (at byte 0x${offset.toString(16)})`
+      : position !== undefined ? `${message} (at ${position.line}:${position.column})` : message);
     this.name = 'ValidationError';
     this.offset = offset;
     this.phrase = message;
+    this.line = position?.line;
+    this.column = position?.column;
   }
 }
 

@@ -13,7 +13,8 @@ import { readAlias, readCoreType, readTypeDef } from './decode-types.ts';
 import {
   readCanon, readCoreInstance, readExport, readImport, readInstance, readStart, readValue,
 } from './decode-items.ts';
-import { type DecodeState, enter, readVec } from './read-util.ts';
+import { ITEM_OFFSETS } from '../positions.ts';
+import { type DecodeState, enter } from './read-util.ts';
 import { COMPONENT_NAME_SECTION, decodeComponentNames } from './names.ts';
 
 /** The original span of each decoded section, for lossless re-encoding. */
@@ -77,6 +78,7 @@ function decodeAt(bytes: Uint8Array, start: number, end: number, state: DecodeSt
     const section = readSection(s, id, state, options);
     if (s.pos !== span.end) s.fail('section size mismatch: unexpected content after last item');
     SECTION_SPANS.set(section, span);
+    ITEM_OFFSETS.set(section, sectionStart);
     sections.push(section);
     r.pos = span.end;
   }
@@ -102,22 +104,35 @@ function readSection(r: Reader, id: number, state: DecodeState, options: Compone
       const module = decodeNested(r, options);
       return { kind: 'core-module', module };
     }
-    case COMPONENT_SECTION_ID['core-instance']: return { kind: 'core-instance', items: readVec(r, readCoreInstance) };
-    case COMPONENT_SECTION_ID['core-type']: return { kind: 'core-type', items: readVec(r, (r) => readCoreType(r, state)) };
+    case COMPONENT_SECTION_ID['core-instance']: return { kind: 'core-instance', items: readItems(r, readCoreInstance) };
+    case COMPONENT_SECTION_ID['core-type']: return { kind: 'core-type', items: readItems(r, (r) => readCoreType(r, state)) };
     case COMPONENT_SECTION_ID.component: {
       const component = decodeAt(r.bytes, r.pos, r.end, state, options);
       r.pos = r.end;
       return { kind: 'component', component };
     }
-    case COMPONENT_SECTION_ID.instance: return { kind: 'instance', items: readVec(r, readInstance) };
-    case COMPONENT_SECTION_ID.alias: return { kind: 'alias', items: readVec(r, readAlias) };
-    case COMPONENT_SECTION_ID.type: return { kind: 'type', items: readVec(r, (r) => readTypeDef(r, state)) };
-    case COMPONENT_SECTION_ID.canon: return { kind: 'canon', items: readVec(r, readCanon) };
+    case COMPONENT_SECTION_ID.instance: return { kind: 'instance', items: readItems(r, readInstance) };
+    case COMPONENT_SECTION_ID.alias: return { kind: 'alias', items: readItems(r, readAlias) };
+    case COMPONENT_SECTION_ID.type: return { kind: 'type', items: readItems(r, (r) => readTypeDef(r, state)) };
+    case COMPONENT_SECTION_ID.canon: return { kind: 'canon', items: readItems(r, readCanon) };
     case COMPONENT_SECTION_ID.start: return { kind: 'start', start: readStart(r) };
-    case COMPONENT_SECTION_ID.import: return { kind: 'import', items: readVec(r, readImport) };
-    case COMPONENT_SECTION_ID.export: return { kind: 'export', items: readVec(r, readExport) };
-    default: return { kind: 'value', items: readVec(r, readValue) };
+    case COMPONENT_SECTION_ID.import: return { kind: 'import', items: readItems(r, readImport) };
+    case COMPONENT_SECTION_ID.export: return { kind: 'export', items: readItems(r, readExport) };
+    default: return { kind: 'value', items: readItems(r, readValue) };
   }
+}
+
+/** A section's vector of entries, each entry's offset recorded (positions.ts) for error reports. */
+function readItems<T extends object>(r: Reader, item: (r: Reader) => T): T[] {
+  const n = r.count();
+  const out: T[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = r.pos;
+    const x = item(r);
+    ITEM_OFFSETS.set(x, at);
+    out[i] = x;
+  }
+  return out;
 }
 
 /** Re-reads one item section (not a module, component or custom one) from its contents. */

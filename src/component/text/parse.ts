@@ -18,6 +18,7 @@ import type {
 import { CANON_BY_NAME, CORE_SORT_CODE, SORT_CODE } from '../codes.ts';
 import { decodeComponent } from '../binary/decode.ts';
 import { COMPONENT_NAME_SECTION, NAME_SORT_ORDER, decodeComponentNames } from '../binary/names.ts';
+import { COMPONENT_TEXT, ITEM_TEXT_POSITIONS } from '../positions.ts';
 import { outerTarget, Scope } from './scope.ts';
 import { TypeParser, coreValType } from './parse-types.ts';
 
@@ -32,6 +33,7 @@ export function parseComponent(text: string | Uint8Array): Component {
   c.keyword('component');
   const component = p.componentBody(undefined);
   if (!c.at(T_EOF)) c.unexpected();
+  COMPONENT_TEXT.set(component, c.text);
   return component;
 }
 
@@ -346,13 +348,18 @@ export class ComponentParser {
    * the indices they add come after every explicit definition's.
    */
   private exportAll(scope: Scope, names: readonly ExternName[], sort: Sort, index: number): void {
-    for (const name of names) scope.deferred.push({ name, sort, index });
+    for (const name of names) {
+      const e = { name, sort, index };
+      ITEM_TEXT_POSITIONS.set(e, scope.at);
+      scope.deferred.push(e);
+    }
   }
 
   /** One component field at `(`. */
   field(scope: Scope): void {
     const c = this.c;
     const open = c.pos;
+    scope.at = c.start[open];
     c.lparen();
     const at = c.pos;
     const head = c.peekKeyword();
@@ -399,8 +406,11 @@ export class ComponentParser {
     const c = this.c;
     const id = this.defId();
     const exports = this.inlineExports();
+    const at = scope.at;
     const component = this.componentBodyAfterId(scope, id, this.peekName(id));
-    scope.sections.push({ kind: 'component', component });
+    const section = { kind: 'component', component } as const;
+    ITEM_TEXT_POSITIONS.set(section, at);
+    scope.sections.push(section);
     const index = this.bind(scope, 'component', id, open);
     this.exportAll(scope, exports, 'component', index);
     return component;
@@ -458,7 +468,9 @@ export class ComponentParser {
           module = parseModuleFields(c, c.pos, end, id, this.peekName(id));
         }
         c.pos = end;
-        scope.sections.push({ kind: 'core-module', module });
+        const section = { kind: 'core-module', module } as const;
+        ITEM_TEXT_POSITIONS.set(section, scope.at);
+        scope.sections.push(section);
         const index = this.bind(scope, 'core module', id, at);
         this.exportAll(scope, exports, 'core module', index);
         break;
@@ -671,7 +683,9 @@ export class ComponentParser {
       this.bind(scope, 'value', id, at);
       results++;
     }
-    scope.sections.push({ kind: 'start', start: { func, args, results } });
+    const section = { kind: 'start', start: { func, args, results } } as const;
+    ITEM_TEXT_POSITIONS.set(section, scope.at);
+    scope.sections.push(section);
   }
 
   private opts(scope: Scope): CanonOpt[] {

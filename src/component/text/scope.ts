@@ -4,6 +4,7 @@
 // enclosing scopes and becomes an implicit outer alias, as in wasm-tools.
 import type { Cursor } from '../../text/cursor.ts';
 import type { Alias, ComponentDecl, Export, Section, Sort } from '../ast.ts';
+import { ITEM_TEXT_POSITIONS } from '../positions.ts';
 
 export type ScopeKind = 'component' | 'component-type' | 'instance-type' | 'module-type';
 
@@ -26,6 +27,8 @@ export class Scope {
   readonly decls: ComponentDecl[] = [];
   /** Inline `(export "x")`s, appended when the component closes. */
   readonly deferred: Export[] = [];
+  /** Source offset of the field being read: where the items it adds are reported. */
+  at = -1;
   /**
    * A component's names, by sort: every definition with a `$id` (or `(@name "...")` after
    * it), as wasm-tools writes them into the `component-name` section. Type scopes name nothing.
@@ -76,6 +79,7 @@ export class Scope {
   push<K extends 'core-instance' | 'core-type' | 'instance' | 'alias' | 'type' | 'canon' | 'import' | 'export'>(
     kind: K, item: Extract<Section, { kind: K }>['items'][number],
   ): void {
+    if (this.at >= 0 && !ITEM_TEXT_POSITIONS.has(item)) ITEM_TEXT_POSITIONS.set(item, this.at);
     const last = this.sections[this.sections.length - 1];
     if (last && last.kind === kind) (last.items as unknown[]).push(item);
     else this.sections.push({ kind, items: [item] } as Section);

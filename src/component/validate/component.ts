@@ -4,7 +4,10 @@
 import { ValidationError } from '../../core/errors.ts';
 import type { FeatureSet } from '../../core/features.ts';
 import type { MemoryType } from '../../core/types.ts';
+import type { Module } from '../../core/ast.ts';
+import { lineColumn } from '../../text/lexer.ts';
 import { validateModule } from '../../validate/module.ts';
+import { COMPONENT_TEXT, ITEM_OFFSETS, ITEM_TEXT_POSITIONS } from '../positions.ts';
 import type {
   Alias, Component, ComponentDecl, CoreExternType, CoreInstance, CoreModuleDecl, CoreType, Export, ExternName, ExternType,
   Import, Instance, Sort, TypeDef,
@@ -35,50 +38,43 @@ export interface ValidateComponentOptions {
 
 /** Validates a component; throws ValidationError (the first problem found). Returns it. */
 export function validateComponent(component: Component, options: ValidateComponentOptions = {}): Component {
-  new Validator(options).component(component, undefined);
+  new Validator(options, COMPONENT_TEXT.get(component)).component(component, undefined);
   return component;
 }
 
 class Validator {
   readonly options: ValidateComponentOptions;
   readonly #sizes = new Map<Scope, number>();
-  constructor(options: ValidateComponentOptions) {
+  /** The source text, for a component parsed from text. */
+  readonly text: string | undefined;
+  constructor(options: ValidateComponentOptions, text: string | undefined) {
     this.options = options;
+    this.text = text;
   }
 
   component(c: Component, parent: Scope | undefined): ComponentT {
     const s = new Scope('component', parent);
     for (const section of c.sections) {
-      switch (section.kind) {
-        case 'custom': break;
-        case 'core-module': {
-          validateModule(section.module, this.options.features === undefined ? {} : { features: this.options.features });
-          // Explainer.md, "Import and Export Definitions": core imports inside components
-          // are named by module and name together, which must be unique.
-          const keys = new Set<string>();
-          for (const imp of section.module.imports) {
-            const key = `${imp.module}:${imp.name}`;
-            if (keys.has(key)) throw new ValidationError(`duplicate import name \`${key}\``);
-            keys.add(key);
-          }
-          s.coreModules.push(moduleTypeOf(section.module));
-          break;
+      // The entry being checked, for the error's position (positions.ts).
+      let item: object = section;
+      try {
+        switch (section.kind) {
+          case 'custom': break;
+          case 'core-module': this.coreModule(s, section.module); break;
+          case 'core-instance': for (const i of section.items) { item = i; s.coreInstances.push(this.coreInstance(s, i)); } break;
+          case 'core-type': for (const t of section.items) { item = t; this.coreType(s, t); } break;
+          case 'component': s.components.push(this.component(section.component, s)); break;
+          case 'instance': for (const i of section.items) { item = i; s.instances.push(this.instance(s, i)); } break;
+          case 'alias': for (const a of section.items) { item = a; this.alias(s, a); } break;
+          case 'type': for (const t of section.items) { item = t; s.types.push({ def: this.typeDef(s, t) }); } break;
+          case 'canon': for (const x of section.items) { item = x; validateCanon(s, x); } break;
+          case 'start': this.start(s, section.start); break;
+          case 'import': for (const i of section.items) { item = i; this.import(s, i); } break;
+          case 'export': for (const e of section.items) { item = e; this.export(s, e); } break;
+          case 'value': for (const v of section.items) { item = v; s.values.push({ type: this.valueType(s, v.type), used: false }); } break;
         }
-        case 'core-instance': for (const i of section.items) s.coreInstances.push(this.coreInstance(s, i)); break;
-        case 'core-type': for (const t of section.items) this.coreType(s, t); break;
-        case 'component': {
-          const t = this.component(section.component, s);
-          s.components.push(t);
-          break;
-        }
-        case 'instance': for (const i of section.items) s.instances.push(this.instance(s, i)); break;
-        case 'alias': for (const a of section.items) this.alias(s, a); break;
-        case 'type': for (const t of section.items) s.types.push({ def: this.typeDef(s, t) }); break;
-        case 'canon': for (const x of section.items) validateCanon(s, x); break;
-        case 'start': this.start(s, section.start); break;
-        case 'import': for (const i of section.items) this.import(s, i); break;
-        case 'export': for (const e of section.items) this.export(s, e); break;
-        case 'value': for (const v of section.items) s.values.push({ type: this.valueType(s, v.type), used: false }); break;
+      } catch (e) {
+        throw this.locate(e, item, section);
       }
     }
     // 🪙 Explainer.md, "Value Definitions": every value is consumed exactly once.
@@ -87,6 +83,34 @@ class Validator {
     });
     this.options.scopes?.set(c, s);
     return { imports: s.imports, exports: s.exports, defined: s.defined };
+  }
+
+  coreModule(s: Scope, module: Module): void {
+    validateModule(module, this.options.features === undefined ? {} : { features: this.options.features });
+    // Explainer.md, "Import and Export Definitions": core imports inside components are
+    // named by module and name together, which must be unique.
+    const keys = new Set<string>();
+    for (const imp of module.imports) {
+      const key = `${imp.module}:${imp.name}`;
+      if (keys.has(key)) throw new ValidationError(`duplicate import name \`${key}\``);
+      keys.add(key);
+    }
+    s.coreModules.push(moduleTypeOf(module));
+  }
+
+  /**
+   * A ValidationError without a position gets the position of the entry it is about: its
+   * byte offset when the component was decoded, its line and column when it was parsed
+   * (and then only that: offsets of a `binary` component inside text would mislead).
+   */
+  locate(e: unknown, item: object, section: object): unknown {
+    if (!(e instanceof ValidationError) || e.offset !== undefined || e.line !== undefined) return e;
+    if (this.text !== undefined) {
+      const pos = ITEM_TEXT_POSITIONS.get(item) ?? ITEM_TEXT_POSITIONS.get(section);
+      return pos === undefined ? e : new ValidationError(e.phrase, undefined, lineColumn(this.text, pos));
+    }
+    const offset = ITEM_OFFSETS.get(item) ?? ITEM_OFFSETS.get(section);
+    return offset === undefined ? e : new ValidationError(e.phrase, offset);
   }
 
   valueType(s: Scope, t: number | VT): VT {

@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ValidationError } from '../../core/errors.ts';
+import { decodeComponent } from '../binary/decode.ts';
+import { encodeComponent } from '../binary/encode.ts';
 import { parseComponent } from '../text/parse.ts';
 import { parseComponentWast } from '../text/wast.ts';
 import { validateComponent } from './component.ts';
@@ -218,4 +220,38 @@ test('component-model-tests async/: components validate, assert_invalid rejected
     }
   }
   assert.ok(components >= 30 && rejected >= 4, `${components} components, ${rejected} rejected`);
+});
+
+test('errors carry the position of the entry they are about', () => {
+  const text = `(component
+  (component
+    (type (func (param "a" u32) (param "A" u32)))
+  )
+  (import "f" (func))
+  (core func (canon context.get i32 5))
+)`;
+  const fail = (c: Parameters<typeof validateComponent>[0]): ValidationError => {
+    try { validateComponent(c); } catch (e) { if (e instanceof ValidationError) return e; throw e; }
+    throw new Error('valid');
+  };
+  // Text: the line and column of the entry's opening paren (the nested component's inner type).
+  const fromText = fail(parseComponent(text));
+  assert.deepEqual([fromText.line, fromText.column, fromText.offset], [3, 5, undefined]);
+  assert.match(fromText.message, /conflicts with previous parameter name `a` \(at 3:5\)$/);
+  // Bytes: the absolute offset of that entry inside the nested component.
+  const bytes = encodeComponent(parseComponent(text));
+  const fromBytes = fail(decodeComponent(bytes));
+  assert.equal(fromBytes.line, undefined);
+  assert.equal(bytes[fromBytes.offset ?? -1], 0x40, 'a func type entry starts with 0x40');
+  // The canon entry later on.
+  const canonText = '(component (core func (canon context.get i32 5)))';
+  const canonBytes = encodeComponent(parseComponent(canonText));
+  const e = fail(decodeComponent(canonBytes));
+  assert.equal(e.phrase, '`context.get` immediate must be zero or one: 5');
+  assert.equal(canonBytes[e.offset ?? -1], 0x0a, 'context.get is canon 0x0a');
+  // A built or edited component has no positions: the error has none either.
+  const built = decodeComponent(canonBytes);
+  built.sections = built.sections.map((x) => (x.kind === 'canon' ? { kind: 'canon', items: x.items.map((c) => ({ ...c })) } : x));
+  const none = fail(built);
+  assert.deepEqual([none.offset, none.line], [undefined, undefined]);
 });
