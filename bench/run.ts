@@ -52,6 +52,8 @@ const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<Suite |
       name: b.name, bytes: b.bytes, about: `${b.pkg}@${b.version}: ${b.about}`,
     })));
   },
+  // Components: decode and validate a componentize-js component against jco (bench/component.ts).
+  component: async () => (await import('./component.ts')).componentSuite(),
 };
 
 /**
