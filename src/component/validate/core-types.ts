@@ -12,10 +12,14 @@ export function moduleFuncTypes(subs: readonly SubType[]): (CoreFuncT | undefine
   return subs.map((s) => (s.comp.kind === 'func' ? { params: s.comp.params, results: s.comp.results } : undefined));
 }
 
-/** The type of a core module: its imports in order and its exports by name. */
+/**
+ * The type of a core module: its imports in order and its exports by name. Only what they
+ * name is looked up (a big module has tens of thousands of functions and exports a few).
+ */
 export function moduleTypeOf(m: Module): ModuleT {
   const types = moduleFuncTypes(m.types.flatMap((g) => g.types));
   const EMPTY: CoreFuncT = { params: [], results: [] };
+  // Imported entities of each kind come first in their index spaces.
   const funcs: CoreFuncT[] = [];
   const tables: CoreExternT[] = [];
   const memories: CoreExternT[] = [];
@@ -33,20 +37,25 @@ export function moduleTypeOf(m: Module): ModuleT {
     }
     imports.push({ module: imp.module, name: imp.name, type: t });
   }
-  for (const f of m.funcs) funcs.push(types[f.type] ?? EMPTY);
-  for (const t of m.tables) tables.push({ kind: 'table', type: t.type });
-  for (const t of m.memories) memories.push({ kind: 'memory', type: t.type });
-  for (const g of m.globals) globals.push({ kind: 'global', type: g.type });
-  for (const t of m.tags) tags.push({ kind: 'tag', type: types[t.type] ?? EMPTY });
+  const local = <T>(imported: readonly T[], index: number, defined: () => T | undefined): T | undefined =>
+    index < imported.length ? imported[index] : defined();
   const exports = new Map<string, CoreExternT>();
   for (const e of m.exports) {
+    const i = e.index;
     let t: CoreExternT | undefined;
     switch (e.kind) {
-      case 'func': t = funcs[e.index] === undefined ? undefined : { kind: 'func', type: funcs[e.index] }; break;
-      case 'table': t = tables[e.index]; break;
-      case 'memory': t = memories[e.index]; break;
-      case 'global': t = globals[e.index]; break;
-      case 'tag': t = tags[e.index]; break;
+      case 'func': {
+        const f = local(funcs, i, () => {
+          const d = m.funcs[i - funcs.length];
+          return d === undefined ? undefined : types[d.type] ?? EMPTY;
+        });
+        t = f === undefined ? undefined : { kind: 'func', type: f };
+        break;
+      }
+      case 'table': t = local(tables, i, () => { const d = m.tables[i - tables.length]; return d && { kind: 'table', type: d.type }; }); break;
+      case 'memory': t = local(memories, i, () => { const d = m.memories[i - memories.length]; return d && { kind: 'memory', type: d.type }; }); break;
+      case 'global': t = local(globals, i, () => { const d = m.globals[i - globals.length]; return d && { kind: 'global', type: d.type }; }); break;
+      case 'tag': t = local(tags, i, () => { const d = m.tags[i - tags.length]; return d && { kind: 'tag', type: types[d.type] ?? EMPTY }; }); break;
     }
     if (t !== undefined) exports.set(e.name, t);
   }
