@@ -65,7 +65,7 @@ export interface WasiP2Options {
   readonly network?: NetBackend;
   /** How outgoing HTTP requests are sent (src/wasi/p2/node-http.ts); without, they fail. */
   readonly http?: HttpTransport;
-  /** Waits suspend the guest through JSPI (the runtime must import SUSPENDING functions so). */
+  /** Waits suspend the guest through JSPI (`instantiate` passes the runtime its `jspi` option). */
   readonly jspi?: boolean;
 }
 
