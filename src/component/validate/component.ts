@@ -54,6 +54,9 @@ class Validator {
 
   component(c: Component, parent: Scope | undefined): ComponentT {
     const s = new Scope('component', parent);
+    // The entry that defined each value, for the error about a value never used.
+    const valueFrom: object[] = [];
+    const defines = (x: object): void => { while (valueFrom.length < s.values.length) valueFrom.push(x); };
     for (const section of c.sections) {
       // The entry being checked, for the error's position (positions.ts).
       let item: object = section;
@@ -65,13 +68,13 @@ class Validator {
           case 'core-type': for (const t of section.items) { item = t; this.coreType(s, t); } break;
           case 'component': s.components.push(this.component(section.component, s)); break;
           case 'instance': for (const i of section.items) { item = i; s.instances.push(this.instance(s, i)); } break;
-          case 'alias': for (const a of section.items) { item = a; this.alias(s, a); } break;
+          case 'alias': for (const a of section.items) { item = a; this.alias(s, a); defines(a); } break;
           case 'type': for (const t of section.items) { item = t; s.types.push({ def: this.typeDef(s, t) }); } break;
           case 'canon': for (const x of section.items) { item = x; validateCanon(s, x); } break;
-          case 'start': this.start(s, section.start); break;
-          case 'import': for (const i of section.items) { item = i; this.import(s, i); } break;
+          case 'start': this.start(s, section.start); defines(section); break;
+          case 'import': for (const i of section.items) { item = i; this.import(s, i); defines(i); } break;
           case 'export': for (const e of section.items) { item = e; this.export(s, e); } break;
-          case 'value': for (const v of section.items) { item = v; s.values.push({ type: this.valueType(s, v.type), used: false }); } break;
+          case 'value': for (const v of section.items) { item = v; s.values.push({ type: this.valueType(s, v.type), used: false }); defines(v); } break;
         }
       } catch (e) {
         throw this.locate(e, item, section);
@@ -79,7 +82,10 @@ class Validator {
     }
     // 🪙 Explainer.md, "Value Definitions": every value is consumed exactly once.
     s.values.forEach((v, i) => {
-      if (!v.used) throw new ValidationError(`value index ${i} was not used as part of an instantiation, start function, or export`);
+      if (v.used) return;
+      const e = new ValidationError(`value index ${i} was not used as part of an instantiation, start function, or export`);
+      const from = valueFrom[i] ?? c;
+      throw this.locate(e, from, from);
     });
     this.options.scopes?.set(c, s);
     return { imports: s.imports, exports: s.exports, defined: s.defined };

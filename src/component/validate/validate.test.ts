@@ -255,3 +255,20 @@ test('errors carry the position of the entry they are about', () => {
   const none = fail(built);
   assert.deepEqual([none.offset, none.line], [undefined, undefined]);
 });
+
+test('a value never used is reported at the entry that defined it', () => {
+  const text = '(component\n  (import "a" (func))\n  (import "v" (value u32))\n)';
+  assert.throws(() => validateComponent(parseComponent(text)), (e: unknown) => {
+    assert.ok(e instanceof ValidationError);
+    assert.equal(e.phrase, 'value index 0 was not used as part of an instantiation, start function, or export');
+    assert.deepEqual([e.line, e.column], [3, 3]);
+    return true;
+  });
+  const bytes = encodeComponent(parseComponent(text));
+  assert.throws(() => validateComponent(decodeComponent(bytes)), (e: unknown) => {
+    assert.ok(e instanceof ValidationError && e.offset !== undefined);
+    // The second import entry: its name "v" follows the name form byte and length.
+    assert.equal(String.fromCharCode(bytes[e.offset + 2]), 'v');
+    return true;
+  });
+});
