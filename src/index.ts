@@ -40,3 +40,4 @@ export {
   type InstantiateOptions,
 } from './component/link/index.ts';
 export { ComponentError, ComponentTrap } from './core/errors.ts';
+export { createHandler, setTrailers, trailersOf, type AccessLogEntry, type Handler, type HandlerOptions, type ServeLimits } from './serve/index.ts';

@@ -9,6 +9,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   print: async () => (await import('./print.ts')).print,
   validate: async () => (await import('./validate.ts')).validate,
   run: async () => (await import('./run.ts')).run,
+  serve: async () => (await import('./serve.ts')).serve,
   wast: async () => (await import('./wast.ts')).wast,
   wit: async () => (await import('./wit.ts')).wit,
 };

@@ -1,0 +1,186 @@
+// One request's run of a guest: its deadline, and what enforces it where the guest can be
+// stopped (RATIONALE.md, "How does `tessera serve` stop a guest that never returns?"):
+// - while the guest computes, the fuel check its rewritten modules call (`interrupt`) throws a
+//   Trap once the deadline has passed;
+// - while it waits (suspended through JSPI in a host call: a sleep, a body read, a slow
+//   client, a network store), the wait is raced against the deadline and loses to it, so the
+//   guest resumes into a Trap and its stack unwinds instead of lingering.
+import { Trap } from '../core/errors.ts';
+import { suspendingHost } from '../component/link/index.ts';
+import { isSuspending } from '../component/link/jspi.ts';
+import { FUEL } from './instrument.ts';
+
+/** The request whose guest is calling a waiting host function right now (see `sleepAsync`). */
+let calling: RequestContext | undefined;
+
+export class RequestContext {
+  /** performance.now() at which the guest is stopped. */
+  readonly deadline: number;
+  /** Timers of the guest's sleeps that are still pending (see `sleepAsync`). */
+  readonly #timers = new Set<() => void>();
+  #expired = false;
+  #expiry: Promise<never> | undefined;
+  #reject: ((e: Trap) => void) | undefined;
+  /** Called once when the deadline passes (the handler answers 503 if it still can). */
+  onExpire: (() => void) | undefined;
+
+  constructor(deadline: number) {
+    this.deadline = deadline;
+  }
+
+  get expired(): boolean {
+    return this.#expired || (this.#expired = performance.now() >= this.deadline);
+  }
+
+  trap(): Trap {
+    return new Trap('interrupt', 'the request ran past its deadline');
+  }
+
+  /** The deadline has passed: pending waits end in a Trap, the next fuel check throws one. */
+  expire(): void {
+    if (this.#reject !== undefined) this.#reject(this.trap());
+    this.#expired = true;
+    const f = this.onExpire;
+    this.onExpire = undefined;
+    f?.();
+  }
+
+  /**
+   * The request is over (its guest returned, failed or was stopped): its pending sleeps are
+   * cancelled and never settle, so whatever waited on them is collected with them.
+   */
+  end(): void {
+    for (const cancel of [...this.#timers]) cancel();
+  }
+
+  /** @internal */
+  addTimer(cancel: () => void): void {
+    this.#timers.add(cancel);
+  }
+
+  /** @internal */
+  removeTimer(cancel: () => void): void {
+    this.#timers.delete(cancel);
+  }
+
+  /** `p`, unless the deadline comes first: then a Trap. */
+  race<T>(p: Promise<T>): Promise<T> {
+    if (this.#expired) return Promise.reject(this.trap());
+    this.#expiry ??= new Promise<never>((_, reject) => { this.#reject = reject; });
+    return Promise.race([p, this.#expiry]);
+  }
+}
+
+/** The request an instance is serving; undefined while it is idle. */
+export interface Occupied {
+  ctx: RequestContext | undefined;
+}
+
+/** The fuel check of an instance's rewritten modules (src/serve/instrument.ts). */
+export function interruptCheck(slot: Occupied): () => number {
+  return () => {
+    const ctx = slot.ctx;
+    if (ctx !== undefined && ctx.expired) throw ctx.trap();
+    return FUEL;
+  };
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+type Imports = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** A host function that may wait, found in an import object. */
+interface Waiting {
+  readonly iface: string;
+  readonly key: string;
+  /** Calls it with the guest's arguments (a method's receiver first). */
+  readonly call: AnyFn;
+}
+
+function methodsOf(cls: object): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (let p: object | null = (cls as { prototype?: object }).prototype ?? null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const k of Object.getOwnPropertyNames(p)) {
+      // Methods only: a getter would run on the prototype.
+      const d = Object.getOwnPropertyDescriptor(p, k);
+      if (!out.has(k) && k !== 'constructor' && d !== undefined && 'value' in d) out.set(k, d.value);
+    }
+  }
+  return out;
+}
+
+/** Every host function in `imports` that may wait (marked with suspendingHost), as the runtime names it. */
+export function waitingFunctions(imports: Imports): Waiting[] {
+  const out: Waiting[] = [];
+  for (const [iface, obj] of Object.entries(imports)) {
+    for (const [key, v] of Object.entries(obj)) {
+      if (typeof v !== 'function') continue;
+      if (isSuspending(v)) out.push({ iface, key, call: v as AnyFn });
+      // A resource class: its methods and statics that may wait, under their `[method]` names.
+      for (const [m, f] of methodsOf(v)) {
+        if (isSuspending(f) && !Object.hasOwn(obj, `[method]${key}.${m}`)) {
+          out.push({ iface, key: `[method]${key}.${m}`, call: (self: unknown, ...args: unknown[]) => ((self as Record<string, AnyFn>)[m] as AnyFn)(...args) });
+        }
+      }
+      for (const m of Object.getOwnPropertyNames(v)) {
+        const f = Object.getOwnPropertyDescriptor(v, m)?.value;
+        if (typeof f === 'function' && isSuspending(f) && !Object.hasOwn(obj, `[static]${key}.${m}`)) {
+          out.push({ iface, key: `[static]${key}.${m}`, call: (...args: unknown[]) => (f as AnyFn).apply(v, args) });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The imports of one instance: `base`, with each waiting function replaced by one that races
+ * its wait against the deadline of the request the instance serves.
+ */
+export function guardedImports(base: Imports, waiting: readonly Waiting[], slot: Occupied): Imports {
+  if (waiting.length === 0) return base;
+  const out: Record<string, Record<string, unknown>> = { ...base };
+  for (const w of waiting) {
+    let obj = out[w.iface];
+    if (obj === base[w.iface]) out[w.iface] = obj = { ...base[w.iface] };
+    const call = w.call;
+    obj[w.key] = suspendingHost((...args: unknown[]) => {
+      const ctx = slot.ctx;
+      if (ctx !== undefined && ctx.expired) throw ctx.trap();
+      let r: unknown;
+      calling = ctx;
+      try {
+        r = call(...args);
+      } finally {
+        calling = undefined;
+      }
+      return ctx !== undefined && r instanceof Promise ? ctx.race(r) : r;
+    });
+  }
+  return out;
+}
+
+/**
+ * The clocks' `sleepAsync` for guests (a pollable of wasi:clocks waits on it). A sleep started
+ * while a guest calls a waiting function belongs to that guest's request, and is cancelled
+ * when the request ends: a guest stopped at its deadline in `sleep 1 day` leaves no timer
+ * behind. Timers do not keep the process alive either (a server's socket does that).
+ */
+export function sleepAsync(ns: bigint, signal?: AbortSignal): Promise<void> {
+  const owner = calling;
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const timer = setTimeout(done, Math.ceil(Number(ns) / 1e6));
+    (timer as { unref?: () => void }).unref?.();
+    const cancel = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      owner?.removeTimer(cancel);
+    };
+    function done() {
+      cancel();
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+    owner?.addTimer(cancel);
+  });
+}

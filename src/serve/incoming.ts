@@ -1,0 +1,145 @@
+// The incoming side of wasi:http from a standard Request: the `incoming-request` resource a
+// guest's `handle` receives (src/wasi/p2/http/types.ts), its headers as fields, its body as an
+// input stream that pulls from the Request's ReadableStream as the guest reads (never more
+// than the guest asked for is buffered), and its trailers when the adapter supplied them.
+import { IoError } from '../wasi/p2/io/error.ts';
+import type { IoContext } from '../wasi/p2/io/poll.ts';
+import type { FieldEntry } from '../wasi/p2/http/fields.ts';
+import { IncomingRequest, type Scheme } from '../wasi/p2/http/types.ts';
+import type { InputStream as ByteInput } from '../wasi/shared/stdio.ts';
+import { trailersOf } from './trailers.ts';
+
+/**
+ * Hop-by-hop headers (RFC 9110, section 7.6.1) describe the client's connection to this
+ * server, not the request: the guest does not see them (nor any the Connection header names).
+ * They are also those wasi:http forbids a guest to set.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'http2-settings', 'proxy-authenticate', 'proxy-authorization']);
+
+const utf8 = new TextEncoder();
+
+/** Header values as bytes: fetch gives ByteStrings (one char per byte). */
+function bytes(s: string): Uint8Array {
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
+  if (ascii) return utf8.encode(s);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** Headers as wasi:http fields, hop-by-hop ones left out. */
+export function fieldsOf(headers: Headers, dropHopByHop: boolean): FieldEntry[] {
+  const named = new Set<string>();
+  if (dropHopByHop) for (const t of (headers.get('connection') ?? '').split(',')) named.add(t.trim().toLowerCase());
+  const out: FieldEntry[] = [];
+  headers.forEach((value, name) => {
+    if (dropHopByHop && (HOP_BY_HOP.has(name) || named.has(name))) return;
+    // set-cookie values are joined by fetch's Headers; split them again.
+    if (name === 'set-cookie') for (const v of headers.getSetCookie()) out.push([name, bytes(v)]);
+    else out.push([name, bytes(value)]);
+  });
+  return out;
+}
+
+function schemeOf(protocol: string): Scheme {
+  if (protocol === 'http:') return { tag: 'HTTP' };
+  if (protocol === 'https:') return { tag: 'HTTPS' };
+  return { tag: 'other', val: protocol.slice(0, -1) };
+}
+
+/** The code a request body too large for the server fails with. */
+export function requestTooLarge(size: number): IoError {
+  return new IoError(`the request body is larger than the server accepts (${size} bytes and more)`, { http: { tag: 'HTTP-request-body-size', val: BigInt(size) } });
+}
+
+export interface BodyInput extends ByteInput {
+  /** Stops reading the request (the guest is done with it). */
+  cancel(): void;
+}
+
+/**
+ * A ReadableStream as a byte input that never waits: `read` hands out what was pulled, and
+ * `whenReadable` pulls the next chunk. More than `limit` bytes fail the read (the guest sees
+ * `last-operation-failed` with the HTTP-request-body-size code).
+ */
+export function bodyInput(stream: ReadableStream<Uint8Array> | null, limit = Infinity): BodyInput {
+  if (stream === null) return { read: () => new Uint8Array(0), ready: () => true, cancel: () => undefined };
+  const reader = stream.getReader();
+  let chunk: Uint8Array = new Uint8Array(0);
+  let ended = false;
+  let failure: unknown;
+  let total = 0;
+  let pulling: Promise<void> | undefined;
+  const pull = (): Promise<void> => (pulling ??= reader.read().then((r) => {
+    pulling = undefined;
+    if (r.done) {
+      ended = true;
+      return;
+    }
+    total += r.value.length;
+    if (total > limit) {
+      failure = requestTooLarge(total);
+      ended = true;
+      reader.cancel().catch(() => undefined);
+      return;
+    }
+    chunk = r.value;
+  }, (e: unknown) => {
+    pulling = undefined;
+    failure = new IoError(`the request body was cut off: ${e instanceof Error ? e.message : String(e)}`, { http: { tag: 'HTTP-request-body-size', val: undefined } });
+    ended = true;
+  }));
+  return {
+    read(max) {
+      if (chunk.length === 0) {
+        if (failure !== undefined) throw failure;
+        if (ended) return chunk;
+        void pull();
+        return undefined;
+      }
+      const out = chunk.length <= max ? chunk : chunk.subarray(0, max);
+      chunk = chunk.subarray(out.length);
+      return out;
+    },
+    ready: () => chunk.length > 0 || ended,
+    whenReadable(signal) {
+      if (chunk.length > 0 || ended) return undefined;
+      const p = pull();
+      if (signal === undefined) return p;
+      return new Promise<void>((resolve) => {
+        signal.addEventListener('abort', () => resolve(), { once: true });
+        void p.then(resolve);
+      });
+    },
+    cancel() {
+      if (ended) return;
+      ended = true;
+      reader.cancel().catch(() => undefined);
+    },
+  };
+}
+
+export interface Incoming {
+  readonly resource: IncomingRequest;
+  readonly body: BodyInput;
+}
+
+/** The `incoming-request` for `request`. */
+export function incomingRequest(io: IoContext, request: Request, maxBodyBytes?: number): Incoming {
+  const url = new URL(request.url);
+  const body = bodyInput(request.body, maxBodyBytes);
+  const trailers = trailersOf(request)?.then((h) => (h === undefined ? undefined : fieldsOf(h, false)));
+  trailers?.catch(() => undefined);
+  const resource = new IncomingRequest(io, {
+    method: request.method,
+    path: url.pathname + url.search,
+    scheme: schemeOf(url.protocol),
+    authority: url.host,
+    headers: fieldsOf(request.headers, true),
+    body,
+    ...(trailers === undefined ? {} : { trailers }),
+    abort: () => body.cancel(),
+  });
+  return { resource, body };
+}

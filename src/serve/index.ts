@@ -1,0 +1,9 @@
+// `tessera serve` as a library (issue 10): createHandler turns a wasi:http/proxy component into
+// a `(request: Request) => Promise<Response>` function, so any server hosts it through a thin
+// adapter; src/serve/node-server.ts is the one for node:http, and src/serve/capabilities holds
+// wasi:keyvalue and wasi:config for its guests.
+export { type AccessLogEntry, createHandler, type Handler, type HandlerOptions, type ServeLimits } from './handler.ts';
+export { GuestError, type PreparedGuest, prepareGuest, type PrepareOptions } from './guest.ts';
+export { MemoryCapError } from './instrument.ts';
+export { setTrailers, trailersOf } from './trailers.ts';
+export { suspendingImports } from './capabilities-imports.ts';

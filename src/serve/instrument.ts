@@ -1,0 +1,162 @@
+// Rewriting a guest's core modules before they are compiled, so a server can stop them and
+// bound their memory (RATIONALE.md, "How does `tessera serve` stop a guest that never
+// returns?" and "Why are a guest's memories imported from a pool?"):
+//
+// - Interruption: a guest that loops without calling the host never gives the event loop
+//   back, so no timer can stop it. Each instrumented function counts down a fuel global on
+//   entry and at every loop header (the only places an endless run must pass through again and
+//   again); when the fuel runs out it calls the import `tessera:serve` `interrupt`, which
+//   throws a Trap if the request's deadline has passed and otherwise returns fresh fuel. A
+//   check costs two global reads, a subtraction, a write and a branch; the host is asked every
+//   FUEL units, not every iteration.
+// - Memories: a module's own memories become imports (`tessera:serve` `memory0`, ...), with
+//   their maximum lowered to the server's per-request cap, so the server hands each instance a
+//   memory from its pool instead of V8 reserving and faulting in a new one per request.
+//
+// Both only append to the module's index spaces, except the new function import, which comes
+// before the module's own functions: every function index at or above it moves up by one
+// (calls, ref.func, exports, start, elements, names).
+import type { Expr, Instr, Module, Names } from '../core/ast.ts';
+import type { MemoryType } from '../core/types.ts';
+
+/** The module name of everything the rewriting adds. */
+export const HOST_MODULE = 'tessera:serve';
+export const INTERRUPT = 'interrupt';
+/** Fuel units between two questions to the host (a unit is a function entry or a loop iteration). */
+export const FUEL = 10_000;
+
+export interface InstrumentOptions {
+  /** Add the fuel countdown and the `interrupt` import. */
+  readonly interrupt: boolean;
+  /** The most 64 KiB pages any one memory may have (the per-request memory cap). */
+  readonly maxPages?: number;
+  /** Turn the module's own memories into imports the host supplies. */
+  readonly importMemories: boolean;
+}
+
+/** A memory the host must supply to an instrumented module, under `tessera:serve` `name`. */
+export interface MemorySlot {
+  readonly name: string;
+  readonly initial: number;
+  readonly maximum: number | undefined;
+}
+
+export interface Instrumented {
+  readonly module: Module;
+  /** Whether the module imports `tessera:serve` `interrupt`. */
+  readonly interrupt: boolean;
+  readonly memories: readonly MemorySlot[];
+}
+
+/** The memory-related refusal: a module that needs more at start than the cap allows. */
+export class MemoryCapError extends Error {}
+
+function pages(n: number | bigint): number {
+  return typeof n === 'bigint' ? Number(n) : n;
+}
+
+function capped(t: MemoryType, maxPages: number | undefined): MemoryType {
+  if (maxPages === undefined || t.addr !== 'i32' || t.pageSizeLog2 !== undefined) return t;
+  if (pages(t.limits.min) > maxPages) {
+    throw new MemoryCapError(`a memory of the component starts at ${pages(t.limits.min)} pages of 64 KiB, above the cap of ${maxPages}`);
+  }
+  const max = t.limits.max === undefined ? maxPages : Math.min(pages(t.limits.max), maxPages);
+  return { ...t, limits: { min: t.limits.min, max } };
+}
+
+/**
+ * Rewrites `m` in place (give it a fresh copy: the component keeps its own). Modules without
+ * functions or memories are returned unchanged.
+ */
+export function instrumentModule(m: Module, options: InstrumentOptions): Instrumented {
+  for (const mem of m.memories) mem.type = capped(mem.type, options.maxPages);
+  const memories = options.importMemories ? importMemories(m) : [];
+  const interrupt = options.interrupt && m.funcs.length > 0;
+  if (interrupt) addInterrupt(m);
+  if (interrupt || memories.length > 0) delete m.source;
+  return { module: m, interrupt, memories };
+}
+
+/**
+ * The module's own memories as imports, when its memory indices stay put: only if it imports
+ * none (imports come first in the index space) and each is a plain 32-bit memory that
+ * `new WebAssembly.Memory` can make.
+ */
+function importMemories(m: Module): MemorySlot[] {
+  if (m.memories.length === 0 || m.imports.some((i) => i.desc.kind === 'memory')) return [];
+  if (m.memories.some((x) => x.type.addr !== 'i32' || x.type.shared || x.type.pageSizeLog2 !== undefined)) return [];
+  const slots = m.memories.map((x, i): MemorySlot => ({
+    name: `memory${i}`,
+    initial: pages(x.type.limits.min),
+    maximum: x.type.limits.max === undefined ? undefined : pages(x.type.limits.max),
+  }));
+  // Memory imports go after function imports: function indices do not move.
+  for (const [i, x] of m.memories.entries()) m.imports.push({ module: HOST_MODULE, name: slots[i].name, desc: { kind: 'memory', type: x.type } });
+  m.memories = [];
+  return slots;
+}
+
+function addInterrupt(m: Module): void {
+  // The import's type, `() -> i32`, as a new rec group at the end (no type index moves).
+  const typeIndex = m.types.reduce((n, g) => n + g.types.length, 0);
+  m.types.push({ types: [{ final: true, supertypes: [], comp: { kind: 'func', params: [], results: ['i32'] } }] });
+  const imported = m.imports.filter((i) => i.desc.kind === 'func').length;
+  // After the last function import, so imported functions keep their indices.
+  let at = 0;
+  for (let i = 0; i < m.imports.length; i++) if (m.imports[i].desc.kind === 'func') at = i + 1;
+  m.imports.splice(at, 0, { module: HOST_MODULE, name: INTERRUPT, desc: { kind: 'func', type: typeIndex } });
+  const check = imported; // the new import's function index
+  const shift = (f: number): number => (f >= check ? f + 1 : f);
+  const importedGlobals = m.imports.filter((i) => i.desc.kind === 'global').length;
+  const fuel = importedGlobals + m.globals.length;
+  m.globals.push({ type: { type: 'i32', mutable: true }, init: [{ op: 'i32.const', value: FUEL }] });
+
+  const probe: Instr[] = [
+    { op: 'global.get', global: fuel },
+    { op: 'i32.const', value: 1 },
+    { op: 'i32.sub' },
+    { op: 'global.set', global: fuel },
+    { op: 'global.get', global: fuel },
+    { op: 'i32.eqz' },
+    { op: 'if', blockType: { kind: 'empty' } },
+    { op: 'call', func: check },
+    { op: 'global.set', global: fuel },
+    { op: 'end' },
+  ];
+
+  for (const f of m.funcs) {
+    const out: Instr[] = [...probe];
+    for (const i of f.body) {
+      out.push(shifted(i, shift));
+      if (i.op === 'loop') out.push(...probe);
+    }
+    f.body = out;
+  }
+  const exprs = (e: Expr): Expr => e.map((i) => shifted(i, shift));
+  for (const g of m.globals) g.init = exprs(g.init);
+  for (const t of m.tables) if (t.init !== undefined) t.init = exprs(t.init);
+  for (const e of m.elems) {
+    e.init = e.init.map(exprs);
+    if (e.mode.kind === 'active') e.mode = { ...e.mode, offset: exprs(e.mode.offset) };
+  }
+  for (const d of m.datas) if (d.mode.kind === 'active') d.mode = { ...d.mode, offset: exprs(d.mode.offset) };
+  for (const x of m.exports) if (x.kind === 'func') x.index = shift(x.index);
+  if (m.start !== undefined) m.start = shift(m.start);
+  if (m.names !== undefined) shiftNames(m.names, shift);
+}
+
+/** The instruction with its function index moved (a new object: decoded ones may be shared). */
+function shifted(i: Instr, shift: (f: number) => number): Instr {
+  if (i.op === 'call' || i.op === 'return_call' || i.op === 'ref.func') {
+    const f = shift(i.func);
+    return f === i.func ? i : { ...i, func: f };
+  }
+  return i;
+}
+
+function shiftNames(n: Names, shift: (f: number) => number): void {
+  const move = <T>(map: Map<number, T>): Map<number, T> => new Map([...map].map(([k, v]) => [shift(k), v]));
+  n.funcs = move(n.funcs);
+  n.locals = move(n.locals);
+  n.labels = move(n.labels);
+}
