@@ -93,6 +93,8 @@ interface Host {
   /** The load rows: from component bytes (compile + instantiate) and from compiled code. */
   compileAndInstantiate(): Promise<unknown>;
   instantiateOnly(): Promise<unknown>;
+  /** From files, as a fresh process meets a component: jco also loads its generated module. */
+  coldStart(): Promise<unknown>;
 }
 
 interface Row {
@@ -122,6 +124,8 @@ const ROWS: readonly Row[] = [
     op: (_, api) => () => api.callHost(1, 2) },
   { name: 'compile + instantiate', measures: 'from component bytes: jco compiles its core modules (WebAssembly.compile) and runs ' +
     'instantiate(); Tessera compileComponent(bytes) + instantiateComponent', op: (host) => () => host.compileAndInstantiate() },
+  { name: 'cold start', measures: 'compile + instantiate, jco also importing its generated module afresh (what each new ' +
+    'component costs a process; jco\'s transpile step is still left out)', op: (host) => () => host.coldStart() },
   { name: 'instantiate only', measures: 'from compiled code: jco instantiate() with compiled core modules; ' +
     'Tessera instantiateComponent(CompiledComponent)', op: (host) => () => host.instantiateOnly() },
 ];
@@ -141,8 +145,17 @@ function jcoHost(build: JcoBuild): Host {
     },
     compileAndInstantiate: () => build.instantiate(fromBytes, hostImports()),
     instantiateOnly: () => build.instantiate(fromCompiled, hostImports()),
+    async coldStart() {
+      const mod: unknown = await import(`${pathToFileURL(build.entry).href}?cold=${coldImports++}`);
+      const instantiate = isObject(mod) ? mod.instantiate : undefined;
+      if (typeof instantiate !== 'function') throw new Error('jco output has no instantiate export');
+      return Reflect.apply(instantiate, undefined, [fromBytes, hostImports()]);
+    },
   };
 }
+
+/** A new URL per cold import, so each is a new module record (parsed and evaluated again). */
+let coldImports = 0;
 
 async function tesseraHost(bytes: Uint8Array): Promise<Host> {
   const compiled = await compileComponent(bytes);
@@ -156,6 +169,8 @@ async function tesseraHost(bytes: Uint8Array): Promise<Host> {
     },
     compileAndInstantiate: async () => instantiateComponent(await compileComponent(bytes), hostImports(), TESSERA_OPTIONS),
     instantiateOnly: () => instantiateComponent(compiled, hostImports(), TESSERA_OPTIONS),
+    // Tessera loads no per-component code: a cold start is compile + instantiate.
+    coldStart: async () => instantiateComponent(await compileComponent(bytes), hostImports(), TESSERA_OPTIONS),
   };
 }
 
