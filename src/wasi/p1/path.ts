@@ -19,7 +19,7 @@ import {
 } from '../vfs/errno.ts';
 import { timesOf, writeFilestat } from './filestat.ts';
 import { encodeUtf8 } from './memory.ts';
-import type { Resolved } from '../vfs/resolve.ts';
+import { climbsOut, type Resolved } from '../vfs/resolve.ts';
 
 /** ENOTDIR when the guest named a directory (trailing `/`) and the entry is something else. */
 function checkDirOnly(dir: DirDesc, r: Resolved): Errno {
@@ -215,17 +215,6 @@ export function pathFunctions(ctx: WasiContext): Defs {
       return ESUCCESS;
     }),
   };
-}
-
-/** Whether `target`, read from a directory `depth` levels below the root, leads above the root. */
-function climbsOut(target: string, depth: number): boolean {
-  let d = depth;
-  for (const c of target.split('/')) {
-    if (c === '..') {
-      if (--d < 0) return true;
-    } else if (c !== '' && c !== '.') d++;
-  }
-  return false;
 }
 
 /** Renaming a descriptor's own directory: POSIX says EBUSY for a mount point, EINVAL for `.`. */

@@ -79,3 +79,14 @@ export function resolvePath(vfs: Vfs, base: VfsPath, guest: string, follow: bool
   }
   return { path: cur, dirOnly };
 }
+
+/** Whether `target`, read from a directory `depth` levels below the base, leads above it. */
+export function climbsOut(target: string, depth: number): boolean {
+  let d = depth;
+  for (const c of target.split('/')) {
+    if (c === '..') {
+      if (--d < 0) return true;
+    } else if (c !== '' && c !== '.') d++;
+  }
+  return false;
+}

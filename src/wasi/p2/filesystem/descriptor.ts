@@ -8,7 +8,7 @@
 // as wasmtime answers).
 import type { Clocks } from '../../shared/clocks.ts';
 import { EBADF, EPERM, ESUCCESS, type Errno } from '../../vfs/errno.ts';
-import { type Resolved, resolvePath } from '../../vfs/resolve.ts';
+import { climbsOut, type Resolved, resolvePath } from '../../vfs/resolve.ts';
 import type { DirEntry, FileKind, Stat, Times, Vfs, VfsHandle, VfsPath } from '../../vfs/types.ts';
 import { type Datetime, datetimeOf } from '../clocks.ts';
 import type { IoError } from '../io/error.ts';
@@ -112,17 +112,6 @@ function timesOf(clocks: Clocks, atim: NewTimestamp, mtim: NewTimestamp): Times 
   if (atim.tag === 'timestamp' && atim.val.nanoseconds >= 1e9) fail('invalid');
   if (mtim.tag === 'timestamp' && mtim.val.nanoseconds >= 1e9) fail('invalid');
   return { atim: timeOf(clocks, atim), mtim: timeOf(clocks, mtim) };
-}
-
-/** Whether `target`, read from a directory `depth` levels below the base, leads above it. */
-function climbsOut(target: string, depth: number): boolean {
-  let d = depth;
-  for (const c of target.split('/')) {
-    if (c === '..') {
-      if (--d < 0) return true;
-    } else if (c !== '' && c !== '.') d++;
-  }
-  return false;
 }
 
 function check(e: Errno): void {
