@@ -65,6 +65,8 @@ const STANDALONE: Readonly<Record<string, (quick: boolean) => Promise<void>>> = 
   wasi: (quick) => wasiBench(quick),
   'wasi-p2': async (quick) => (await import('./wasi-p2.ts')).wasiP2Bench(quick),
   'component-call': (quick) => componentCallBench(quick),
+  // HTTP serving: tessera serve against jco serve and plain node:http (bench/serve.ts).
+  serve: async (quick) => (await import('./serve.ts')).serveBench(quick),
 };
 
 function list(value: string | undefined): string[] | undefined {

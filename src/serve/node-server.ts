@@ -7,7 +7,6 @@
 // idle keep-alive connections are closed. DESIGN.md, "Platform code is fenced".
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Readable } from 'node:stream';
 import type { Handler } from './handler.ts';
 import { setTrailers, trailersOf } from './trailers.ts';
 
@@ -39,6 +38,34 @@ function headersOf(raw: readonly string[]): Headers {
   return h;
 }
 
+/**
+ * The request body as a web stream, read as it is pulled. Cancelling it (the guest is done,
+ * the body was too large) discards the rest instead of destroying the socket, so a
+ * keep-alive connection stays usable for the next request.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        if (cancelled) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.once('end', () => { if (!cancelled) controller.close(); });
+      req.once('error', (e) => { if (!cancelled) controller.error(e); });
+      req.once('aborted', () => { if (!cancelled) controller.error(new Error('the client aborted the request')); });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      cancelled = true;
+      req.resume();
+    },
+  }, { highWaterMark: 65536, size: (c) => c.byteLength });
+}
+
 /** The standard Request for what node:http received. */
 export function requestOf(req: IncomingMessage, origin: string): Request {
   const method = req.method ?? 'GET';
@@ -51,7 +78,7 @@ export function requestOf(req: IncomingMessage, origin: string): Request {
   const hasBody = !NO_BODY.has(method);
   const init: RequestInit & { duplex?: 'half' } = { method, headers: headersOf(req.rawHeaders) };
   if (hasBody) {
-    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+    init.body = bodyStream(req);
     init.duplex = 'half';
   }
   const request = new Request(url, init);
@@ -67,6 +94,8 @@ export function requestOf(req: IncomingMessage, origin: string): Request {
 /** Writes `response` to `res`; settles when it has been sent, or failed. */
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
+  // A body refused unread: the rest of it is not worth reading, so the connection ends here.
+  if (response.status === 413 && !res.req.complete) res.shouldKeepAlive = false;
   const cookies = response.headers.getSetCookie();
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') res.setHeader(name, value);
@@ -80,9 +109,30 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
   const reader = body.getReader();
   const gone = () => { reader.cancel().catch(() => undefined); };
   res.once('close', gone);
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   try {
+    // A body that is all there already (a small answer: the guest finished before it was
+    // read) goes out in one write with a Content-Length, as a plain node:http server sends it,
+    // instead of as chunks: one system call, and no chunked framing.
+    const first = await reader.read();
+    if (first.done) {
+      if (!res.hasHeader('content-length')) res.setHeader('content-length', 0);
+      res.end();
+      return;
+    }
+    pending = reader.read();
+    const next = await Promise.race([pending, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+    if (next !== undefined && next.done && (await trailersOf(response)) === undefined) {
+      if (!res.hasHeader('content-length')) res.setHeader('content-length', first.value.length);
+      res.end(first.value);
+      return;
+    }
+    res.cork();
+    res.write(first.value);
+    process.nextTick(() => res.uncork());
     for (;;) {
-      const r = await reader.read();
+      const r = await (pending ?? reader.read());
+      pending = undefined;
       if (r.done) break;
       if (!res.write(r.value)) {
         await new Promise<void>((resolve) => {

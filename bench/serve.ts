@@ -1,0 +1,140 @@
+// `npm run bench -- --suite=serve`: HTTP requests per second and latency (p50, p99) on
+// loopback for the same small C hello component (test/fixtures/serve/hello.component.wasm, so
+// the host is what is measured) under `tessera serve` (a fresh instance per request, and
+// with instance reuse), `jco serve --isolate-requests instance` (jco's fresh instance per
+// request; plain `jco serve` shares one instance), and a plain node:http hello server, the
+// upper bound for anything on Node. One server at a time runs in its own process; autocannon
+// (a devDependency) drives it from this one with 50 keep-alive connections: a warm-up, then
+// a measured run of fixed length. Loopback on a shared machine is noisy: compare within one
+// run.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HELLO = 'test/fixtures/serve/hello.component.wasm';
+const CONNECTIONS = 50;
+
+interface Server {
+  readonly name: string;
+  /** Starts it; resolves with its port once it answers. */
+  start(): Promise<{ child: ChildProcess; port: number }>;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as { port: number }).port;
+  s.close();
+  await once(s, 'close');
+  return port;
+}
+
+async function accepting(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = connect(port, '127.0.0.1', () => { c.destroy(); resolve(true); });
+      c.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
+}
+
+function node(args: string[]): ChildProcess {
+  return spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function tessera(name: string, extra: string[]): Server {
+  return {
+    name,
+    async start() {
+      const port = await freePort();
+      const child = node(['bin/tessera.js', 'serve', HELLO, '--addr', `127.0.0.1:${port}`, '--quiet', ...extra]);
+      await accepting(port, child, 30_000);
+      return { child, port };
+    },
+  };
+}
+
+const SERVERS: readonly Server[] = [
+  {
+    name: 'node:http hello (upper bound)',
+    async start() {
+      const port = await freePort();
+      const child = node(['-e', `require('node:http').createServer((q, s) => { s.setHeader('content-type', 'text/plain'); s.end('hello, world\\n'); }).listen(${port}, '127.0.0.1')`]);
+      await accepting(port, child, 10_000);
+      return { child, port };
+    },
+  },
+  tessera('tessera serve (fresh instance)', []),
+  tessera('tessera serve (instance reused)', ['--max-instance-reuse', '1000000']),
+  {
+    name: 'jco serve --isolate-requests instance',
+    async start() {
+      const port = await freePort();
+      const child = node(['node_modules/@bytecodealliance/jco/dist/jco.js', 'serve', HELLO, '--port', String(port), '--host', '127.0.0.1', '--isolate-requests', 'instance']);
+      await accepting(port, child, 60_000);
+      return { child, port };
+    },
+  },
+];
+
+interface Row {
+  readonly name: string;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly error?: string;
+}
+
+async function load(port: number, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds });
+}
+
+async function measure(server: Server, quick: boolean): Promise<Row> {
+  let child: ChildProcess | undefined;
+  try {
+    const started = await server.start();
+    child = started.child;
+    // A warm-up (JIT, pools, connections), then the measured run.
+    await load(started.port, quick ? 1 : 3);
+    const r = await load(started.port, quick ? 3 : 10);
+    const errors = r.errors + r.timeouts + r.non2xx;
+    const row: Row = { name: server.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors };
+    process.stderr.write(`  ${server.name}: ${Math.round(row.rps)} requests/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${errors} errors\n`);
+    return row;
+  } catch (e) {
+    return { name: server.name, rps: 0, p50: 0, p99: 0, errors: 0, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    if (child !== undefined && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
+}
+
+export async function serveBench(quick: boolean): Promise<void> {
+  process.stderr.write(`serve: ${HELLO}, ${CONNECTIONS} connections, ${quick ? '1 + 3' : '3 + 10'} s per server\n`);
+  const rows: Row[] = [];
+  for (const s of SERVERS) rows.push(await measure(s, quick));
+  const node = rows[0].rps;
+  const jco = rows.find((r) => r.name.startsWith('jco'))?.rps ?? 0;
+  const ratio = (a: number, b: number) => (b > 0 && a > 0 ? `${(a / b).toFixed(2)}x` : '-');
+  console.log(`HTTP serving on loopback: a C hello component (${HELLO}), ${CONNECTIONS} connections, autocannon`);
+  console.log(`${'server'.padEnd(40)} ${'requests/s'.padStart(10)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'vs node'.padStart(8)} ${'vs jco'.padStart(8)}`);
+  for (const r of rows) {
+    if (r.error !== undefined) {
+      console.log(`${r.name.padEnd(40)} error: ${r.error}`);
+      continue;
+    }
+    console.log(`${r.name.padEnd(40)} ${String(Math.round(r.rps)).padStart(10)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${ratio(r.rps, node).padStart(8)} ${ratio(r.rps, jco).padStart(8)}`);
+  }
+}
