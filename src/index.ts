@@ -22,6 +22,8 @@ export { HostFunc, hostModule, type HostFuncDef, type HostFunction } from './run
 export * from './wasi/index.ts';
 export { loadWit, resolveWitText, type LoadedWit, type WitFileTree } from './component/wit/load.ts';
 export { printWit } from './component/wit/print.ts';
+export { encodeWitPackage, encodeWorld, type EncodeWitOptions } from './component/wit/encode.ts';
+export { decodeWit, type DecodedWit, type DecodeWitOptions } from './component/wit/decode.ts';
 export type { ResolveOptions as WitResolveOptions } from './component/wit/resolve.ts';
 export { decodeAny, decodeComponent, isComponent, type ComponentDecodeOptions, type Decoded } from './component/binary/decode.ts';
 export { encodeComponent, type ComponentEncodeOptions } from './component/binary/encode.ts';

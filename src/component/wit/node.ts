@@ -12,4 +12,5 @@ export const nodeWitFileTree: WitFileTree = {
   },
   readDir: (path) => readdirSync(path),
   readText: (path) => readFileSync(path, 'utf8'),
+  readBytes: (path) => readFileSync(path),
 };
