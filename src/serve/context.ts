@@ -71,18 +71,45 @@ export class RequestContext {
   }
 }
 
-/** The request an instance is serving; undefined while it is idle. */
+/** How long a guest may keep the thread before it is paused for the others (milliseconds). */
+export const SLICE_MS = 10;
+
+/** The request an instance is serving, and how long it has had the thread. */
 export interface Occupied {
+  /** Undefined while the instance is idle. */
   ctx: RequestContext | undefined;
+  /** Whether it runs a request's `handle` now (only then may it be paused). */
+  running: boolean;
+  /** performance.now() when it last got the thread (started, or resumed after a wait or a pause). */
+  sliceStart: number;
 }
 
-/** The fuel check of an instance's rewritten modules (src/serve/instrument.ts). */
-export function interruptCheck(slot: Occupied): () => number {
-  return () => {
+const Suspending = (WebAssembly as unknown as { Suspending?: new (f: () => Promise<number>) => WebAssembly.ImportValue }).Suspending;
+const macrotask: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => { setImmediate(f); } : (f) => { setTimeout(f, 0); };
+
+/**
+ * The imports of an instance's rewritten modules (src/serve/instrument.ts): `interrupt`, asked
+ * every FUEL units of guest work, throws a Trap past the deadline, and answers 0 ("pause")
+ * when the guest has had the thread for SLICE_MS and is at entry depth 1, where JSPI can
+ * suspend it; `yield` suspends it until the event loop has run the others.
+ */
+export function interruptImports(slot: Occupied): { interrupt: (depth: number) => number; yield: WebAssembly.ImportValue } {
+  const interrupt = (depth: number): number => {
     const ctx = slot.ctx;
-    if (ctx !== undefined && ctx.expired) throw ctx.trap();
+    if (ctx === undefined) return FUEL;
+    const now = performance.now();
+    if (now >= ctx.deadline) {
+      ctx.expire();
+      throw ctx.trap();
+    }
+    if (depth === 1 && slot.running && Suspending !== undefined && now - slot.sliceStart >= SLICE_MS) return 0;
     return FUEL;
   };
+  const pause = () => new Promise<number>((resolve) => macrotask(() => {
+    slot.sliceStart = performance.now();
+    resolve(FUEL);
+  }));
+  return { interrupt, yield: Suspending === undefined ? () => FUEL : new Suspending(pause) };
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -153,7 +180,9 @@ export function guardedImports(base: Imports, waiting: readonly Waiting[], slot:
       } finally {
         calling = undefined;
       }
-      return ctx !== undefined && r instanceof Promise ? ctx.race(r) : r;
+      if (ctx === undefined || !(r instanceof Promise)) return r;
+      // The guest waited: others had the thread meanwhile, its time slice starts again.
+      return ctx.race(r).finally(() => { slot.sliceStart = performance.now(); });
     });
   }
   return out;

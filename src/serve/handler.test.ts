@@ -169,6 +169,18 @@ describe('faults', () => {
     assert.ok(log.filter((e) => e.status === 503).every((e) => /deadline/.test(e.note ?? '')));
   });
 
+  it('a guest that computes does not hold the others up: it is paused in time slices', async () => {
+    const h = await handler({ limits: { deadlineMs: 1000 } });
+    let spinning = true;
+    const spin = get(h, '/spin').then((r) => { spinning = false; return r; });
+    for (let i = 0; i < 5; i++) {
+      const r = await get(h, '/hello');
+      assert.equal(await r.text(), 'hello, world\n');
+      assert.equal(spinning, true, 'answered while the other guest still runs');
+    }
+    assert.equal((await spin).status, 503);
+  });
+
   it('a slow response past its deadline is cut off', async () => {
     const h = await handler({ limits: { deadlineMs: 300 } });
     const r = await get(h, '/slow/100/20');

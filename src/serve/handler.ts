@@ -14,11 +14,11 @@ import type { IoContext } from '../wasi/p2/io/poll.ts';
 import { type OutgoingResponse, ResponseOutparam } from '../wasi/p2/http/types.ts';
 import type { HttpErrorCode } from '../wasi/p2/http/transport.ts';
 import type { Result } from '../wasi/p2/result.ts';
-import { guardedImports, interruptCheck, type Occupied, RequestContext, sleepAsync, waitingFunctions } from './context.ts';
+import { guardedImports, interruptImports, type Occupied, RequestContext, sleepAsync, waitingFunctions } from './context.ts';
 import { Busy, Gate } from './gate.ts';
 import { type PreparedGuest, prepareGuest } from './guest.ts';
 import { incomingRequest } from './incoming.ts';
-import { HOST_MODULE, INTERRUPT, type MemorySlot } from './instrument.ts';
+import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
 import { MemoryPool } from './memory-pool.ts';
 import { type BodyOutcome, responseOf } from './outgoing.ts';
 
@@ -125,15 +125,18 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
 
   async function instantiate(ctx: RequestContext): Promise<Instance> {
     const memories: { slot: MemorySlot; memory: WebAssembly.Memory }[] = [];
-    const inst: Instance = { ctx, handle: undefined as unknown as HandleFn, memories, uses: 0 };
-    const interrupt = interruptCheck(inst);
+    const inst: Instance = { ctx, running: false, sliceStart: 0, handle: undefined as unknown as HandleFn, memories, uses: 0 };
+    const interrupt = interruptImports(inst);
     const { exports } = await instantiateComponent(guest.compiled, guardedImports(base, waiting, inst), {
       jspi: true,
       coreImports: (module) => {
         const needs = guest.needs.get(module);
         if (needs === undefined) return undefined;
         const host: Record<string, WebAssembly.ImportValue> = {};
-        if (needs.interrupt) host[INTERRUPT] = interrupt;
+        if (needs.interrupt) {
+          host[INTERRUPT] = interrupt.interrupt;
+          host[YIELD] = interrupt.yield;
+        }
         for (const slot of needs.memories) {
           const memory = pool.take(slot);
           memories.push({ slot, memory });
@@ -264,11 +267,15 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
       gate.leave();
       done();
     };
+    inst.running = true;
+    inst.sliceStart = performance.now();
     inst.handle(incoming.resource, outparam).then(() => {
+      inst.running = false;
       guestFinished();
       answer(500, 'the component did not answer\n', 'no response set');
       ended(true);
     }, (e: unknown) => {
+      inst.running = false;
       guestFinished();
       if (ctx.expired) answer(503, 'the request ran past its deadline\n', `deadline of ${deadlineMs} ms`);
       else answer(500, 'the component failed\n', describe(e));

@@ -14,7 +14,7 @@ function build(wat: string, options: { interrupt?: boolean; importMemories?: boo
   const r = instrumentModule(m, { interrupt: options.interrupt ?? true, importMemories: options.importMemories ?? false, maxPages: options.maxPages });
   const bytes = encodeModule(r.module);
   validateModule(bytes);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { ...imports, [HOST_MODULE]: host });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { ...imports, [HOST_MODULE]: { yield: () => FUEL, ...host } });
   return { r, exports: instance.exports as Record<string, unknown> };
 }
 
@@ -84,6 +84,50 @@ describe('interrupt', () => {
     const r = instrumentModule(m, { interrupt: true, importMemories: false });
     assert.equal(r.interrupt, false);
     assert.equal(m.imports.length, 0);
+  });
+});
+
+describe('pausing', () => {
+  it('tells the host how deep JavaScript entered the module', () => {
+    const depths: number[] = [];
+    let inner: (() => number) | undefined;
+    const { exports } = build(`(module
+      (import "env" "host" (func $host))
+      (func (export "outer") (result i32) (local $i i32)
+        (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${3 * FUEL}))))
+        (call $host) (local.get $i))
+      (func (export "inner") (result i32) (local $i i32)
+        (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const ${3 * FUEL}))))
+        (local.get $i)))`, {}, { interrupt: (depth: number) => { depths.push(depth); return FUEL; } }, { env: { host: () => { inner?.(); } } });
+    inner = exports.inner as () => number;
+    assert.equal((exports.outer as () => number)(), 3 * FUEL);
+    assert.ok(depths.length >= 5 && depths.includes(1) && depths.includes(2), String(depths));
+    assert.ok(depths.slice(0, 2).every((d) => d === 1) && depths.at(-1) === 2, String(depths));
+  });
+
+  it('pauses a computing guest through JSPI when the host answers 0, and it goes on after', async () => {
+    const S = (WebAssembly as unknown as { Suspending: new (f: () => Promise<number>) => WebAssembly.ImportValue }).Suspending;
+    const promising = (WebAssembly as unknown as { promising: (f: unknown) => (...a: number[]) => Promise<number> }).promising;
+    let asked = 0;
+    let paused = 0;
+    const events: string[] = [];
+    const { exports } = build(`(module
+      (func (export "work") (param $n i32) (result i32) (local $i i32)
+        (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+        (local.get $i)))`, {}, {
+      interrupt: () => (++asked % 2 === 0 ? 0 : FUEL),
+      yield: new S(() => {
+        paused++;
+        events.push('paused');
+        return new Promise<number>((resolve) => setTimeout(() => { events.push('resumed'); resolve(FUEL); }, 0));
+      }),
+    });
+    const run = promising(exports.work);
+    const done = run(10 * FUEL).then((n) => { events.push('done'); return n; });
+    setTimeout(() => events.push('other work'), 0);
+    assert.equal(await done, 10 * FUEL);
+    assert.ok(paused >= 4, `paused ${paused} times`);
+    assert.ok(events.indexOf('other work') < events.indexOf('done'), events.join(', '));
   });
 });
 

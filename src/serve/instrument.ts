@@ -9,6 +9,9 @@
 //   throws a Trap if the request's deadline has passed and otherwise returns fresh fuel. A
 //   check costs a subtraction and a branch (and, on entry, a global's load and store); the
 //   host is asked every FUEL units, not every iteration.
+// - Time slices: the same question lets the host pause a guest that has kept the thread for
+//   a while: `interrupt` answers 0 and the guest calls `tessera:serve` `yield`, a JSPI
+//   Suspending import, so other requests run before it goes on.
 // - Memories: a module's own memories become imports (`tessera:serve` `memory0`, ...), with
 //   their maximum lowered to the server's per-request cap, so the server hands each instance a
 //   memory from its pool instead of V8 reserving and faulting in a new one per request.
@@ -22,6 +25,8 @@ import type { MemoryType } from '../core/types.ts';
 /** The module name of everything the rewriting adds. */
 export const HOST_MODULE = 'tessera:serve';
 export const INTERRUPT = 'interrupt';
+/** The import a guest calls to pause (a JSPI Suspending function) when `interrupt` returned 0. */
+export const YIELD = 'yield';
 /** Fuel units between two questions to the host (a unit is a function entry or a loop iteration). */
 export const FUEL = 10_000;
 
@@ -97,24 +102,44 @@ function importMemories(m: Module): MemorySlot[] {
 }
 
 function addInterrupt(m: Module): void {
-  // The import's type, `() -> i32`, as a new rec group at the end (no type index moves).
-  const typeIndex = m.types.reduce((n, g) => n + g.types.length, 0);
+  // The imports' types, `(i32) -> i32` and `() -> i32`, as new rec groups at the end (no type
+  // index moves).
+  const types = m.types.reduce((n, g) => n + g.types.length, 0);
+  m.types.push({ types: [{ final: true, supertypes: [], comp: { kind: 'func', params: ['i32'], results: ['i32'] } }] });
   m.types.push({ types: [{ final: true, supertypes: [], comp: { kind: 'func', params: [], results: ['i32'] } }] });
   const imported = m.imports.filter((i) => i.desc.kind === 'func').length;
   // After the last function import, so imported functions keep their indices.
   let at = 0;
   for (let i = 0; i < m.imports.length; i++) if (m.imports[i].desc.kind === 'func') at = i + 1;
-  m.imports.splice(at, 0, { module: HOST_MODULE, name: INTERRUPT, desc: { kind: 'func', type: typeIndex } });
-  const check = imported; // the new import's function index
-  const shift = (f: number): number => (f >= check ? f + 1 : f);
+  m.imports.splice(at, 0,
+    { module: HOST_MODULE, name: INTERRUPT, desc: { kind: 'func', type: types } },
+    { module: HOST_MODULE, name: YIELD, desc: { kind: 'func', type: types + 1 } });
+  const check = imported; // the new imports' function indices
+  const pause = imported + 1;
+  const shift = (f: number): number => (f >= check ? f + 2 : f);
   const importedGlobals = m.imports.filter((i) => i.desc.kind === 'global').length;
   const fuel = importedGlobals + m.globals.length;
+  const depth = fuel + 1;
   m.globals.push({ type: { type: 'i32', mutable: true }, init: [{ op: 'i32.const', value: FUEL }] });
+  m.globals.push({ type: { type: 'i32', mutable: true }, init: [{ op: 'i32.const', value: 0 }] });
 
+  // When the fuel runs out: ask the host (passing the entry depth); 0 means "pause", and the
+  // guest then calls `yield`, which suspends it (JSPI) until other requests had their turn.
+  const refuel = (get: Instr, set: Instr): Instr[] => [
+    { op: 'global.get', global: depth },
+    { op: 'call', func: check },
+    set,
+    get,
+    { op: 'i32.eqz' },
+    { op: 'if', blockType: { kind: 'empty' } },
+    { op: 'call', func: pause },
+    set,
+    { op: 'end' },
+  ];
   // Function entries count down the module's fuel global (calls: recursion, tail calls);
   // loop headers count down a local of their function, which the engine keeps in a register
   // (a global is loaded and stored on every iteration: measured on V8, a loop over memory
-  // ran 3.6 times slower with the global, 1.2 times with the local).
+  // ran 3.6 times slower with the global, about 1.8 times with the local).
   const entry: Instr[] = [
     { op: 'global.get', global: fuel },
     { op: 'i32.const', value: 1 },
@@ -123,15 +148,14 @@ function addInterrupt(m: Module): void {
     { op: 'global.get', global: fuel },
     { op: 'i32.eqz' },
     { op: 'if', blockType: { kind: 'empty' } },
-    { op: 'call', func: check },
-    { op: 'global.set', global: fuel },
+    ...refuel({ op: 'global.get', global: fuel }, { op: 'global.set', global: fuel }),
     { op: 'end' },
   ];
   const paramsOf = funcParamCounts(m);
   for (const f of m.funcs) {
     const out: Instr[] = [...entry];
     if (f.body.some((i) => i.op === 'loop')) {
-      const local = (paramsOf[f.type] ?? 0) + f.locals.reduce((n, l) => n + l.count, 0);
+      const local = paramsOf[f.type].length + f.locals.reduce((n, l) => n + l.count, 0);
       f.locals.push({ count: 1, type: 'i32' });
       out.push({ op: 'i32.const', value: FUEL }, { op: 'local.set', local });
       const probe: Instr[] = [
@@ -141,8 +165,7 @@ function addInterrupt(m: Module): void {
         { op: 'local.tee', local },
         { op: 'i32.eqz' },
         { op: 'if', blockType: { kind: 'empty' } },
-        { op: 'call', func: check },
-        { op: 'local.set', local },
+        ...refuel({ op: 'local.get', local }, { op: 'local.set', local }),
         { op: 'end' },
       ];
       for (const i of f.body) {
@@ -162,15 +185,52 @@ function addInterrupt(m: Module): void {
     if (e.mode.kind === 'active') e.mode = { ...e.mode, offset: exprs(e.mode.offset) };
   }
   for (const d of m.datas) if (d.mode.kind === 'active') d.mode = { ...d.mode, offset: exprs(d.mode.offset) };
-  for (const x of m.exports) if (x.kind === 'func') x.index = shift(x.index);
   if (m.start !== undefined) m.start = shift(m.start);
   if (m.names !== undefined) shiftNames(m.names, shift);
+
+  // Exported functions are where JavaScript enters the module: each export now goes through a
+  // wrapper that counts entries in the depth global, so the host pauses a guest only at depth
+  // 1 (its `handle`, entered through JSPI's promising), never inside a call the host made
+  // into it from JavaScript (a realloc while a host function returns a list), where a JSPI
+  // suspension cannot cross the JavaScript frames.
+  const wrappers = new Map<number, number>();
+  const defined = imported + 2;
+  for (const x of m.exports) {
+    if (x.kind !== 'func') continue;
+    const target = shift(x.index);
+    let w = wrappers.get(target);
+    if (w === undefined) {
+      const type = target < defined ? importType(m, target) : m.funcs[target - defined].type;
+      const params = paramsOf[type];
+      w = defined + m.funcs.length;
+      m.funcs.push({
+        type, locals: [], body: [
+          { op: 'global.get', global: depth }, { op: 'i32.const', value: 1 }, { op: 'i32.add' }, { op: 'global.set', global: depth },
+          ...params.map((_, i): Instr => ({ op: 'local.get', local: i })),
+          { op: 'call', func: target },
+          { op: 'global.get', global: depth }, { op: 'i32.const', value: 1 }, { op: 'i32.sub' }, { op: 'global.set', global: depth },
+        ],
+      });
+      wrappers.set(target, w);
+    }
+    x.index = w;
+  }
 }
 
-/** The parameter count of each type index that is a function type. */
-function funcParamCounts(m: Module): number[] {
-  const out: number[] = [];
-  for (const g of m.types) for (const t of g.types) out.push(t.comp.kind === 'func' ? t.comp.params.length : 0);
+/** The type index of imported function `f`. */
+function importType(m: Module, f: number): number {
+  let k = 0;
+  for (const i of m.imports) {
+    if (i.desc.kind !== 'func') continue;
+    if (k++ === f) return i.desc.type;
+  }
+  throw new Error(`internal: no imported function ${f}`);
+}
+
+/** The parameters of each type index that is a function type (none for other types). */
+function funcParamCounts(m: Module): (readonly unknown[])[] {
+  const out: (readonly unknown[])[] = [];
+  for (const g of m.types) for (const t of g.types) out.push(t.comp.kind === 'func' ? t.comp.params : []);
   return out;
 }
 
