@@ -20,7 +20,7 @@ import { packageNameText, type Resolve } from '../src/component/wit/model.ts';
 import { nodeWitFileTree } from '../src/component/wit/node.ts';
 import { printWit } from '../src/component/wit/print.ts';
 import { ValidationError } from '../src/core/errors.ts';
-import { embedWorld, loadJco, witLines } from './support/jco-wit.ts';
+import { embedWorld, loadJco, withPackageMetadata, witLines } from './support/jco-wit.ts';
 import { INVALID_AS_COMPONENT } from './wit-binary.known.ts';
 
 const DIR = process.env.TESSERA_WIT_TESTS ?? join(import.meta.dirname, '../../shared/wit-tests');
@@ -164,6 +164,51 @@ test('wit-tests: the world of a component jco builds reads as jco reads it', { s
     }
   }
   console.log(`wit worlds read from jco-built components as jco reads them: ${same} of ${same + failures.length}${all ? '' : ` (${[...SLOW].join(', ')} left out: TESSERA_WIT_JCO_ALL=1 includes it)`}`);
+  assert.deepEqual(failures, []);
+  assert.ok(same > 60);
+});
+
+test('wit-tests: wit-component reads our package encodings and finds the same worlds in them', { skip: !available && `no ${DIR}` }, async (t) => {
+  const jco = await loadJco();
+  if (!jco) {
+    t.skip('jco is not installed');
+    return;
+  }
+  // A module jco made for a world, its component-type section swapped for our encoding of
+  // the package holding the world: the component jco builds from it must be the one jco
+  // builds from its own encoding.
+  // Expected refusals: wit-component validates the package (an empty record is no valid
+  // component type), and applies the package-docs section's @unstable gates with no
+  // feature enabled (jco's componentNew takes none), dropping what the module imports.
+  const refused = new Map([
+    ...['more-depends-on-later-things', 'the-world'].map((w) => [`multi-file world ${w}`, /Failed to decode Wasm/] as const),
+    ...['unstable', 'simple-include', 'unstable-include-in-package', 'dup-include-in-package', 'dup-use-package', 'dup-use-package-ordered']
+      .map((w) => [`gated-include.wit world ${w}`, /is missing function `unstable-func`/] as const),
+  ]);
+  let same = 0;
+  let asExpected = 0;
+  const failures: string[] = [];
+  for (const c of cases()) {
+    if (c.name.endsWith('.wat') || c.name === 'kinds-of-deps' || c.name === 'union-fuzz-2.wit' || SLOW.has(c.name)) continue;
+    const { resolve, main } = loadWit(nodeWitFileTree, c.path, OPTIONS);
+    const ours = encodeComponent(encodeWitPackage(resolve, main));
+    for (const name of resolve.packages[main].worlds.keys()) {
+      const module = await jco.componentEmbed({ witPath: resolvePath(c.path), dummy: true, world: name, features: { tag: 'list', val: ['active'] } });
+      const want = await jco.componentWit(await jco.componentNew(module));
+      let got: string;
+      try {
+        got = await jco.componentWit(await jco.componentNew(withPackageMetadata(module, ours, name)));
+      } catch (e) {
+        if (refused.get(`${c.name} world ${name}`)?.test((e as Error).message)) asExpected++;
+        else failures.push(`${c.name} world ${name}: ${(e as Error).message.split('\n')[0]}`);
+        continue;
+      }
+      if (refused.has(`${c.name} world ${name}`)) failures.push(`${c.name} world ${name}: accepted, but expected to be refused`);
+      else if (got === want) same++;
+      else failures.push(`${c.name} world ${name}:\n${want}\n---\n${got}`);
+    }
+  }
+  console.log(`wit packages read by wit-component into the same world: ${same} of ${same + asExpected + failures.length} (${asExpected} refused as expected: empty records, gates without features)`);
   assert.deepEqual(failures, []);
   assert.ok(same > 60);
 });

@@ -31,8 +31,8 @@ export function loadJco(): Promise<Jco | undefined> {
 }
 
 /** The sections of a binary: id, name (custom sections) and content, with their extent. */
-export function sections(b: Uint8Array): { id: number; name?: string; start: number; content: Uint8Array }[] {
-  const out: { id: number; name?: string; start: number; content: Uint8Array }[] = [];
+export function sections(b: Uint8Array): { id: number; name?: string; start: number; end: number; content: Uint8Array }[] {
+  const out: { id: number; name?: string; start: number; end: number; content: Uint8Array }[] = [];
   let i = 8;
   const leb = () => {
     let r = 0;
@@ -53,8 +53,8 @@ export function sections(b: Uint8Array): { id: number; name?: string; start: num
     if (id === 0) {
       const n = leb();
       const name = new TextDecoder().decode(b.subarray(i, i + n));
-      out.push({ id, name, start, content: b.subarray(i + n, end) });
-    } else out.push({ id, start, content: b.subarray(i, end) });
+      out.push({ id, name, start, end, content: b.subarray(i + n, end) });
+    } else out.push({ id, start, end, content: b.subarray(i, end) });
     i = end;
   }
   return out;
@@ -78,4 +78,36 @@ export function witLines(text: string): string[] {
       return m ? m[2].split(',').map((n) => `use ${m[1]}.{${n.trim()}};`) : [l];
     })
     .sort();
+}
+
+const leb128 = (n: number): number[] => {
+  const out: number[] = [];
+  for (let x = n; ; x = Math.floor(x / 128)) {
+    if (x < 0x80) {
+      out.push(x);
+      return out;
+    }
+    out.push((x % 128) | 0x80);
+  }
+};
+
+/** A custom section's bytes. */
+export function customSection(name: string, data: Uint8Array): Uint8Array {
+  const n = new TextEncoder().encode(name);
+  const body = [...leb128(n.length), ...n, ...data];
+  return Uint8Array.from([0, ...leb128(body.length), ...body]);
+}
+
+/**
+ * A module's component-type section replaced by one in wit-component's third format:
+ * a WIT package encoded as a component and the name of the world in it to target
+ * (wit-component's metadata.rs reads it with its package decoder).
+ */
+export function withPackageMetadata(module: Uint8Array, pkg: Uint8Array, world: string): Uint8Array {
+  const s = sections(module).find((x) => x.name?.startsWith('component-type'));
+  if (!s) throw new Error('no component-type section');
+  const w = new TextEncoder().encode(world);
+  const data = Uint8Array.from([0x03, 0x00, ...leb128(w.length), ...w, ...pkg]);
+  const section = customSection(s.name as string, data);
+  return Uint8Array.from([...module.subarray(0, s.start), ...section, ...module.subarray(s.end)]);
 }
