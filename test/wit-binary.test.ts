@@ -180,7 +180,7 @@ test('wit-tests: wit-component reads our package encodings and finds the same wo
   // Expected refusals: wit-component validates the package (an empty record is no valid
   // component type), and applies the package-docs section's @unstable gates with no
   // feature enabled (jco's componentNew takes none), dropping what the module imports.
-  const refused = new Map([
+  const refused = new Map<string, RegExp>([
     ...['more-depends-on-later-things', 'the-world'].map((w) => [`multi-file world ${w}`, /Failed to decode Wasm/] as const),
     ...['unstable', 'simple-include', 'unstable-include-in-package', 'dup-include-in-package', 'dup-use-package', 'dup-use-package-ordered']
       .map((w) => [`gated-include.wit world ${w}`, /is missing function `unstable-func`/] as const),
