@@ -9,8 +9,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 test('the README library example runs', () => {
   const readme = readFileSync(`${root}README.md`, 'utf8');
-  const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(example, 'README has a ts example');
+  // The first example of the Library section (other sections have their own tests).
+  const example = /\n## Library\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(example, 'README has a ts example in its Library section');
   // Inside the package, so that `import ... from 'tessera'` resolves to this package.
   const file = `${root}.readme-example.test-run.ts`;
   writeFileSync(file, example);
