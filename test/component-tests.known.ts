@@ -4,6 +4,5 @@
 // starts passing fails the run, so the list stays true. validation/ and binary/: none, every
 // component validates and every assert_invalid is rejected with wasm-tools' phrase (5 of the
 // 374 already by the text parser: invalid outer alias counts).
-export const KNOWN_COMPONENT_FAILURES: ReadonlyMap<string, string> = new Map([
-  ['values/variants.wast:186', 'ret-f32 calls an `async` lowered import of an `async` lifted export (task.return): the async ABI is issue 11'],
+export const KNOWN_COMPONENT_FAILURES: ReadonlyMap<string, string> = new Map<string, string>([
 ]);

@@ -8,7 +8,7 @@ import { featuresForPath } from '../wast/features.ts';
 import {
   type FileReport, formatFile, formatSummary, type KnownFailures, staleEntries, type Summary, summarize, tally,
 } from '../wast/report.ts';
-import { runWast } from '../wast/script.ts';
+import { runWast, runWastAsync } from '../wast/script.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, UsageError } from './command.ts';
 
 export interface WastRunOptions {
@@ -60,6 +60,28 @@ export function runWastPaths(paths: readonly string[], options: WastRunOptions =
   return { reports, summary: summarize(reports, stale, performance.now() - start) };
 }
 
+/** runWastPaths, awaiting component scripts' async exports (🔀 component-model async/). */
+export async function runWastPathsAsync(paths: readonly string[], options: WastRunOptions = {}): Promise<WastRun> {
+  const root = options.root ?? process.cwd();
+  const known = options.known ?? new Map<string, string>();
+  const used = new Set<string>();
+  const reports: FileReport[] = [];
+  const start = performance.now();
+  for (const path of wastFiles(paths)) {
+    const file = relative(root, path).split(sep).join('/');
+    const t0 = performance.now();
+    const features = featuresForPath(file);
+    const outcomes = features === undefined
+      ? [{ line: 0, command: 'script' as const, status: 'failed' as const, message: 'a proposal Tessera does not know' }]
+      : await runWastAsync(readFileSync(path), { features });
+    const report = tally(file, outcomes, known, used, performance.now() - t0);
+    reports.push(report);
+    options.onFile?.(report);
+  }
+  const stale = staleEntries(known, used, reports.map((r) => r.file));
+  return { reports, summary: summarize(reports, stale, performance.now() - start) };
+}
+
 export const wast: Command = {
   name: 'wast',
   summary: 'Run WAST scripts (the spec testsuite format)',
@@ -78,7 +100,7 @@ Exit codes: 0 every command passed or was skipped, 1 a command failed, 2 bad usa
   async run(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
     if (positionals.length === 0) throw new UsageError('wast needs a file or folder');
-    const { reports, summary } = runWastPaths(positionals, {
+    const { reports, summary } = await runWastPathsAsync(positionals, {
       onFile: values.json ? undefined : (r) => process.stdout.write(`${formatFile(r)}\n`),
     });
     if (values.json) {

@@ -93,6 +93,17 @@ export type TrapKind =
   | 'borrow handles still remain at the end of the call'
   | 'cannot leave component instance'
   | 'cannot enter component instance'
+  // 🔀 The async ABI (CanonicalABI.md, Concurrency.md), worded as wasmtime words them; the
+  // last four name a family, the message says which rule.
+  | 'cannot block a synchronous task before returning'
+  | 'deadlock detected: event loop cannot make further progress'
+  | 'async-lifted export failed to produce a result'
+  | 'unsupported callback code'
+  | 'waitable cannot be used synchronously while added to a waitable set'
+  | 'invalid task operation'
+  | 'invalid waitable operation'
+  | 'invalid stream or future operation'
+  | 'invalid thread operation'
   // A host stopped a guest that ran past its deadline (wasmtime's epoch interruption says
   // "interrupt"; `tessera serve`, src/serve/instrument.ts).
   | 'interrupt';
@@ -115,6 +126,21 @@ export class ComponentTrap extends Trap {
   constructor(kind: TrapKind, message: string) {
     super(kind);
     this.message = message;
+  }
+}
+
+/**
+ * 🔀 A trap that happened in a callee started on its own JSPI stack (src/component/async): the
+ * engine reports it by rejecting the stack's promise, so the caller learns of it before its
+ * message. It is thrown into the caller, which unwinds and is poisoned like any trapping
+ * caller; `trap` settles with the callee's real trap.
+ */
+export class CalleeTrap extends Trap {
+  readonly trap: Promise<unknown>;
+  constructor(trap: Promise<unknown>) {
+    super('unreachable');
+    this.message = 'a callee running on its own stack trapped (its trap follows in `trap`)';
+    this.trap = trap;
   }
 }
 

@@ -8,7 +8,7 @@
 // `assert_return` / `assert_trap` invoke exports with component values. Scripts without
 // actions (validation/, binary/) only validate, since their components' imports have no
 // providers.
-import { DecodeError, LinkError, ParseError, Trap, ValidationError } from '../core/errors.ts';
+import { CalleeTrap, DecodeError, LinkError, ParseError, Trap, ValidationError } from '../core/errors.ts';
 import type { Component } from '../component/ast.ts';
 import { decodeComponent } from '../component/binary/decode.ts';
 import { encodeComponent } from '../component/binary/encode.ts';
@@ -93,6 +93,42 @@ export class ComponentScriptRunner {
 
   runAll(commands: readonly ComponentCommand[]): Outcome[] {
     return commands.map((c) => this.run(c));
+  }
+
+  /**
+   * 🔀 Runs the commands in order, awaiting each invocation: an async export returns a
+   * promise, and its tasks run in the store's loop (src/component/async) between awaits.
+   */
+  async runAllAsync(commands: readonly ComponentCommand[]): Promise<Outcome[]> {
+    const out: Outcome[] = [];
+    for (const c of commands) out.push(await this.runAsync(c));
+    return out;
+  }
+
+  async runAsync(c: ComponentCommand): Promise<Outcome> {
+    const command = COMMAND_NAMES[c.kind] ?? 'script';
+    try {
+      switch (c.kind) {
+        case 'action':
+          await this.#invoke(c.action).value;
+          break;
+        case 'assert_return': {
+          const { value, type } = this.#invoke(c.action);
+          const why = resultMismatch(await value, type, c.results);
+          if (why !== undefined) throw new Failure(why);
+          break;
+        }
+        case 'assert_trap':
+          expectTrap(await attemptAsync(async () => await this.#invoke(c.action).value), c.message);
+          break;
+        default:
+          this.#run(c);
+      }
+      return { line: c.line, command, status: 'passed' };
+    } catch (e) {
+      if (e instanceof Skip) return { line: c.line, command, status: 'skipped', message: e.message };
+      return { line: c.line, command, status: 'failed', message: e instanceof Failure ? e.message : `crashed: ${describe(e)}` };
+    }
   }
 
   run(c: ComponentCommand): Outcome {
@@ -235,7 +271,33 @@ export function runComponentWast(text: string): ComponentRun {
   return { outcomes: runner.runAll(commands), invalid: runner.invalid };
 }
 
+/** 🔀 runComponentWast, awaiting async exports (the Component Model tests' async/ folder). */
+export async function runComponentWastAsync(text: string): Promise<ComponentRun> {
+  let commands: ComponentCommand[];
+  try {
+    commands = parseComponentWast(text);
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    return {
+      outcomes: [{ line: e.line, command: 'script', status: 'failed', message: `script does not parse: ${e.message}` }],
+      invalid: { total: 0, byParser: 0, byValidator: 0, phraseMatched: 0, mismatches: [] },
+    };
+  }
+  const runner = new ComponentScriptRunner(commands);
+  return { outcomes: await runner.runAllAsync(commands), invalid: runner.invalid };
+}
+
 // ---- results and traps ----
+
+/** `attempt` for an async action: a trap in a callee on its own stack is awaited for its words. */
+async function attemptAsync<T>(f: () => Promise<T>): Promise<T | Error> {
+  try {
+    return await f();
+  } catch (e) {
+    const real = e instanceof CalleeTrap ? await e.trap : e;
+    return real instanceof Error ? real : new Error(String(real));
+  }
+}
 
 function attempt<T>(f: () => T): T | Error {
   try {

@@ -4,7 +4,7 @@
 import { ParseError } from '../core/errors.ts';
 import { decodeSource } from '../text/parse.ts';
 import { parseWast, type Script } from '../text/wast.ts';
-import { isComponentScript, runComponentWast } from './component-run.ts';
+import { isComponentScript, runComponentWast, runComponentWastAsync } from './component-run.ts';
 import { type Outcome, type RunOptions, ScriptRunner } from './run.ts';
 
 /** Runs a WAST script given as text or UTF-8 bytes; one outcome per command. */
@@ -20,4 +20,19 @@ export function runWast(source: string | Uint8Array, options: RunOptions = {}): 
     return [{ line: e.line, command: 'script', status: 'failed', message: `script does not parse: ${e.message}` }];
   }
   return new ScriptRunner(options).runAll(script.commands);
+}
+
+/**
+ * 🔀 runWast, awaiting component scripts' async exports (core scripts run as runWast does).
+ */
+export async function runWastAsync(source: string | Uint8Array, options: RunOptions = {}): Promise<Outcome[]> {
+  let text: string;
+  try {
+    text = decodeSource(source);
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    return [{ line: e.line, command: 'script', status: 'failed', message: `script does not parse: ${e.message}` }];
+  }
+  if (isComponentScript(text)) return (await runComponentWastAsync(text)).outcomes;
+  return runWast(text, options);
 }

@@ -32,6 +32,18 @@ export interface HandleTable {
   liftOwn(resource: TypeEntry, handle: number, scope: CallScope): unknown;
   /** Lends the handle for the call. */
   liftBorrow(resource: TypeEntry, handle: number, scope: CallScope): unknown;
+  /**
+   * 🔀 `lift_stream` / `lift_future` (CanonicalABI.md, "Loading"): removes the readable end at
+   * `handle` (of stream or future type `type`) and returns its JavaScript value.
+   */
+  liftStream(type: TypeEntry, handle: number): unknown;
+  liftFuture(type: TypeEntry, handle: number): unknown;
+  /** 🔀 `lower_stream` / `lower_future`: a readable end for the JavaScript value, its new handle. */
+  lowerStream(type: TypeEntry, value: unknown): number;
+  lowerFuture(type: TypeEntry, value: unknown): number;
+  /** 📝 `lift_error_context` (the handle stays) and `lower_error_context` (a new handle). */
+  liftErrorContext(handle: number): unknown;
+  lowerErrorContext(value: unknown): number;
 }
 
 /** Opaque to the ABI; link/ defines the fields. */

@@ -114,6 +114,8 @@ class Gen {
       }
       case 'own': return [this.bind(`handles.lowerOwn(${this.k(s.resource)}, ${v}, cx.scope)`, 'h')];
       case 'borrow': return [this.bind(`handles.lowerBorrow(${this.k(s.resource)}, ${v}, cx.scope)`, 'h')];
+      case 'stream': return [this.bind(`handles.lowerStream(${this.k(s.type)}, ${v})`, 'h')];
+      case 'future': return [this.bind(`handles.lowerFuture(${this.k(s.type)}, ${v})`, 'h')];
     }
   }
 
@@ -134,6 +136,7 @@ class Gen {
         const p = this.bind(`SW(cx, ${v})`, 'p');
         return [p, this.bind('cx.strLen', 'n')];
       }
+      case 'error-context': return [this.bind(`handles.lowerErrorContext(${v})`, 'h')];
       default: throw new Error(`codegen: ${t}`);
     }
   }
@@ -217,6 +220,8 @@ class Gen {
       }
       case 'own': return this.bind(`handles.liftOwn(${this.k(s.resource)}, ${f[0]} >>> 0, cx.scope)`, 'h');
       case 'borrow': return this.bind(`handles.liftBorrow(${this.k(s.resource)}, ${f[0]} >>> 0, cx.scope)`, 'h');
+      case 'stream': return this.bind(`handles.liftStream(${this.k(s.type)}, ${f[0]} >>> 0)`, 'h');
+      case 'future': return this.bind(`handles.liftFuture(${this.k(s.type)}, ${f[0]} >>> 0)`, 'h');
     }
   }
 
@@ -235,6 +240,7 @@ class Gen {
       case 'f32': case 'f64': return x;
       case 'char': return this.bind(`liftChar(${x})`, 'c');
       case 'string': return this.bind(`SL(cx, ${x} >>> 0, ${f[1]} >>> 0)`, 'str');
+      case 'error-context': return this.bind(`handles.liftErrorContext(${x} >>> 0)`, 'h');
       default: throw new Error(`codegen: ${t}`);
     }
   }
@@ -305,7 +311,8 @@ class Gen {
           case 'f64': return this.bind(`cx.dv.getFloat64(${p}, true)`);
           case 'char': return this.bind(`liftChar(cx.dv.getUint32(${p}, true))`, 'c');
           case 'string': return this.bind(`SL(cx, cx.dv.getUint32(${p}, true), cx.dv.getUint32(${base} + ${off + 4}, true))`, 'str');
-          default: throw new Error(`codegen: ${s.type}`);
+          case 'error-context': return this.bind(`handles.liftErrorContext(cx.dv.getUint32(${p}, true))`, 'h');
+          default: throw new Error(`codegen: ${(s as { type: string }).type}`);
         }
       case 'record': {
         const offs = fieldOffsets(s.fields);
@@ -339,6 +346,8 @@ class Gen {
       case 'list': return this.bind(`${this.k(compilePlan(t, this.o))}.load(cx, ${p})`, 'l');
       case 'own': return this.bind(`handles.liftOwn(${this.k(s.resource)}, cx.dv.getUint32(${p}, true), cx.scope)`, 'h');
       case 'borrow': return this.bind(`handles.liftBorrow(${this.k(s.resource)}, cx.dv.getUint32(${p}, true), cx.scope)`, 'h');
+      case 'stream': return this.bind(`handles.liftStream(${this.k(s.type)}, cx.dv.getUint32(${p}, true))`, 'h');
+      case 'future': return this.bind(`handles.liftFuture(${this.k(s.type)}, cx.dv.getUint32(${p}, true))`, 'h');
     }
   }
 
@@ -366,7 +375,8 @@ class Gen {
             this.emit(`cx.dv.setUint32(${base} + ${off + 4}, cx.strLen, true);`);
             return;
           }
-          default: throw new Error(`codegen: ${s.type}`);
+          case 'error-context': this.emit(`cx.dv.setUint32(${p}, handles.lowerErrorContext(${v}), true);`); return;
+          default: throw new Error(`codegen: ${(s as { type: string }).type}`);
         }
       case 'record': {
         const r = this.bind(`objIn(${v}, ${q(s.tuple ? 'an array (tuple)' : 'an object (record)')})`, 'r');
@@ -395,6 +405,8 @@ class Gen {
       case 'list': this.emit(`${this.k(compilePlan(t, this.o))}.store(cx, ${v}, ${p});`); return;
       case 'own': this.emit(`cx.dv.setUint32(${p}, handles.lowerOwn(${this.k(s.resource)}, ${v}, cx.scope), true);`); return;
       case 'borrow': this.emit(`cx.dv.setUint32(${p}, handles.lowerBorrow(${this.k(s.resource)}, ${v}, cx.scope), true);`); return;
+      case 'stream': this.emit(`cx.dv.setUint32(${p}, handles.lowerStream(${this.k(s.type)}, ${v}), true);`); return;
+      case 'future': this.emit(`cx.dv.setUint32(${p}, handles.lowerFuture(${this.k(s.type)}, ${v}), true);`); return;
     }
   }
 }

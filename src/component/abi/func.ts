@@ -43,7 +43,7 @@ export interface FuncPlan {
 const cache = new WeakMap<FuncT, Map<string, FuncPlan>>();
 
 export function compileFunc(ft: FuncT, encoding: Encoding, shape: JsShape): FuncPlan {
-  if (ft.async) throw new LinkError('async functions are not supported yet (async, issue 11)');
+  if (ft.async) throw new LinkError('async-typed functions are lifted and lowered by the async runtime (src/component/async), not compiled here');
   const key = `${encoding}|${shape.names}|${shape.results}`;
   let byKey = cache.get(ft);
   if (byKey === undefined) cache.set(ft, byKey = new Map());

@@ -30,7 +30,9 @@ export type Shape =
   | { readonly kind: 'variant'; readonly cases: readonly Case[]; readonly as: 'variant' | 'enum' | 'option' | 'result' }
   | { readonly kind: 'list'; readonly element: VT; readonly length: number | undefined; readonly map: boolean }
   | { readonly kind: 'flags'; readonly names: readonly string[] }
-  | { readonly kind: 'own' | 'borrow'; readonly resource: TypeEntry };
+  | { readonly kind: 'own' | 'borrow'; readonly resource: TypeEntry }
+  /** 🔀 The readable end of a stream or future: an i32 handle (CanonicalABI.md, "lift_stream"). */
+  | { readonly kind: 'stream' | 'future'; readonly type: TypeEntry; readonly element: VT | undefined };
 
 /** Follows `def` (aliases and exports of a type entry share its definition). */
 export function shapeOf(t: VT): Shape {
@@ -48,8 +50,7 @@ export function shapeOf(t: VT): Shape {
     case 'map': return { kind: 'list', element: { def: { kind: 'tuple', types: [d.key, d.value] } }, length: undefined, map: true };
     case 'flags': return { kind: 'flags', names: d.names };
     case 'own': case 'borrow': return { kind: d.kind, resource: d.resource };
-    case 'stream': case 'future':
-      throw new LinkError(`${d.kind} values are not supported yet (async, issue 11)`);
+    case 'stream': case 'future': return { kind: d.kind, type: t as TypeEntry, element: d.element };
     default:
       throw new LinkError(`not a value type: ${(d as { kind: string }).kind}`);
   }
@@ -74,9 +75,7 @@ function primSizeAlign(t: PrimValType): number {
     case 's16': case 'u16': return 2;
     case 's64': case 'u64': case 'f64': return 8;
     case 'string': return PTR_SIZE;
-    case 'error-context':
-      throw new LinkError('error-context values are not supported yet (async, issue 11)');
-    default: return 4;
+    default: return 4; // char, 32-bit numbers, error-context (an i32 handle)
   }
 }
 
@@ -89,7 +88,7 @@ export function alignment(t: VT): number {
     case 'variant': return Math.max(discriminantSize(s.cases.length), maxCaseAlignment(s.cases));
     case 'list': return s.length === undefined ? PTR_SIZE : alignment(s.element);
     case 'flags': return Math.max(1, flagsSize(s.names.length));
-    case 'own': case 'borrow': return 4;
+    case 'own': case 'borrow': case 'stream': case 'future': return 4;
   }
 }
 
@@ -118,7 +117,7 @@ export function elemSize(t: VT): number {
     }
     case 'list': return s.length === undefined ? 2 * PTR_SIZE : s.length * elemSize(s.element);
     case 'flags': return flagsSize(s.names.length);
-    case 'own': case 'borrow': return 4;
+    case 'own': case 'borrow': case 'stream': case 'future': return 4;
   }
 }
 
@@ -151,7 +150,6 @@ export function flatten(t: VT): Flat[] {
         case 'f32': return ['f32'];
         case 'f64': return ['f64'];
         case 'string': return ['i32', 'i32'];
-        case 'error-context': primSizeAlign(s.type); return ['i32'];
         default: return ['i32'];
       }
     case 'record': return s.fields.flatMap(([, f]) => flatten(f));
@@ -164,7 +162,7 @@ export function flatten(t: VT): Flat[] {
       return out;
     }
     case 'flags': return s.names.length === 0 ? [] : ['i32'];
-    case 'own': case 'borrow': return ['i32'];
+    case 'own': case 'borrow': case 'stream': case 'future': return ['i32'];
   }
 }
 

@@ -182,8 +182,13 @@ export function primPlan(t: PrimValType, o: PlanOptions): Plan {
         },
       };
     }
-    case 'error-context':
-      throw new LinkError('error-context values are not supported yet (async, issue 11)');
+    case 'error-context': return {
+      ...b,
+      liftFlat: (cx, f, i) => cx.handles.liftErrorContext((f[i] as number) >>> 0),
+      lowerFlat: (cx, v, out, i) => { out[i] = cx.handles.lowerErrorContext(v); },
+      load: (cx, p) => cx.handles.liftErrorContext(cx.dv.getUint32(p, true)),
+      store: (cx, v, p) => { cx.dv.setUint32(p, cx.handles.lowerErrorContext(v), true); },
+    };
   }
 }
 
@@ -217,6 +222,20 @@ export function flagsPlan(t: VT, names: readonly string[], o: PlanOptions): Plan
     lowerFlat: (_cx, v, out, i) => { out[i] = pack(v); },
     load: (cx, p) => unpack(read(cx, p)),
     store: (cx, v, p) => write(cx, p, pack(v)),
+  };
+}
+
+/** 🔀 stream and future: the readable end moves between the handle table and JavaScript. */
+export function asyncHandlePlan(t: VT, kind: 'stream' | 'future', type: TypeEntry): Plan {
+  const b = base(t);
+  const lift = kind === 'stream' ? (cx: Cx, h: number) => cx.handles.liftStream(type, h) : (cx: Cx, h: number) => cx.handles.liftFuture(type, h);
+  const lower = kind === 'stream' ? (cx: Cx, v: unknown) => cx.handles.lowerStream(type, v) : (cx: Cx, v: unknown) => cx.handles.lowerFuture(type, v);
+  return {
+    ...b,
+    liftFlat: (cx, f, i) => lift(cx, (f[i] as number) >>> 0),
+    lowerFlat: (cx, v, out, i) => { out[i] = lower(cx, v); },
+    load: (cx, p) => lift(cx, cx.dv.getUint32(p, true)),
+    store: (cx, v, p) => { cx.dv.setUint32(p, lower(cx, v), true); },
   };
 }
 

@@ -5,7 +5,7 @@
 import type { VT } from '../validate/model.ts';
 import type { Core, Cx } from './context.ts';
 import { alignment, elemSize, flatten, shapeOf, type Flat } from './layout.ts';
-import { flagsPlan, handlePlan, primPlan } from './plan-prim.ts';
+import { asyncHandlePlan, flagsPlan, handlePlan, primPlan } from './plan-prim.ts';
 import { listPlan } from './plan-list.ts';
 import { recordPlan } from './plan-record.ts';
 import { variantPlan } from './plan-variant.ts';
@@ -77,6 +77,7 @@ function build(t: VT, o: PlanOptions): Plan {
     case 'list': return listPlan(t, s.element, s.length, s.map, o);
     case 'flags': return flagsPlan(t, s.names, o);
     case 'own': case 'borrow': return handlePlan(t, s.kind, s.resource);
+    case 'stream': case 'future': return asyncHandlePlan(t, s.kind, s.type);
   }
 }
 

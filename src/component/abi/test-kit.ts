@@ -114,6 +114,33 @@ export class FakeHandles implements HandleTable {
     return e.value;
   }
 
+  // Streams, futures and error contexts: JS values stored as entries (link/ tests the real ones).
+  liftStream(_t: TypeEntry, handle: number): unknown {
+    return this.liftOwn(_t, handle);
+  }
+
+  liftFuture(_t: TypeEntry, handle: number): unknown {
+    return this.liftOwn(_t, handle);
+  }
+
+  lowerStream(_t: TypeEntry, value: unknown): number {
+    return this.add(value, true);
+  }
+
+  lowerFuture(_t: TypeEntry, value: unknown): number {
+    return this.add(value, true);
+  }
+
+  liftErrorContext(handle: number): unknown {
+    const e = this.entries[handle];
+    if (e === undefined) throw new Error(`unknown handle index ${handle}`);
+    return e.value;
+  }
+
+  lowerErrorContext(value: unknown): number {
+    return this.add(value, true);
+  }
+
   /** What a callee does with a borrow it was given: drop it. */
   dropBorrow(handle: number, scope: CallScope): void {
     this.entries[handle] = undefined;

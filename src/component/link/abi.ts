@@ -1,5 +1,9 @@
-// The one place link/ takes the Canonical ABI from (the runtime contract: liftFunc,
-// lowerFunc, HandleTable, CallScope, LiftLowerOptions, JsShape).
+// The one place link/ (and async/) take the Canonical ABI from (the runtime contract:
+// liftFunc, lowerFunc, HandleTable, CallScope, LiftLowerOptions, JsShape; for the async ABI,
+// flatValues and the buffer values of streams and futures).
 export {
-  type CallScope, type HandleTable, type JsShape, type LiftLowerOptions, liftFunc, lowerFunc, toCamelCase,
+  type BufferValues, bufferValues, bytesToTyped, elementSize, type CallScope, type Chunk, chunkLength, type FlatValues, flatValues,
+  flattenType, type HandleTable, isResultType, type JsShape, type LiftLowerOptions, liftFunc, lowerFunc, MAX_BUFFER_LENGTH,
+  MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, noneOrNumber, rawClass,
+  toCamelCase, typedToBytes,
 } from '../abi/index.ts';

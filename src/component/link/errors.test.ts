@@ -121,13 +121,27 @@ test('handle table traps name the index', () => {
   }
 });
 
-test('async built-ins instantiate and throw when called (issue 11)', () => {
+test('async built-ins called by a synchronous task trap as wasmtime does', () => {
   const c = parseComponent(`(component
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
     (core func $new (canon waitable-set.new))
-    (core module $M (import "" "new" (func $new (result i32))) (func (export "f") (drop (call $new))))
-    (core instance $m (instantiate $M (with "" (instance (export "new" (func $new))))))
-    (func (export "f") (canon lift (core func $m "f")))
+    (core func $wait (canon waitable-set.wait (memory (core memory $mem "mem"))))
+    (core func $ret (canon task.return (result u32)))
+    (core module $M
+      (import "" "new" (func $new (result i32)))
+      (import "" "wait" (func $wait (param i32 i32) (result i32)))
+      (import "" "ret" (func $ret (param i32)))
+      (func (export "new") (result i32) (call $new))
+      (func (export "wait") (drop (call $wait (call $new) (i32.const 0))))
+      (func (export "ret") (call $ret (i32.const 1))))
+    (core instance $m (instantiate $M (with "" (instance (export "new" (func $new)) (export "wait" (func $wait)) (export "ret" (func $ret))))))
+    (func (export "new") (result u32) (canon lift (core func $m "new")))
+    (func (export "wait") (canon lift (core func $m "wait")))
+    (func (export "ret") (canon lift (core func $m "ret")))
   )`);
-  const { exports } = instantiateComponentSync(c);
-  assert.throws(() => (exports.f as Fn)(), /canon waitable-set.new: not supported yet \(async, issue 11\)/);
+  // Handle 0 is reserved: the first waitable set is 1, the next 2.
+  assert.equal((instantiateComponentSync(c).exports.new as Fn)(), 1);
+  assert.throws(() => (instantiateComponentSync(c).exports.wait as Fn)(), /cannot block a synchronous task before returning/);
+  assert.throws(() => (instantiateComponentSync(c).exports.ret as Fn)(), /invalid `task.return` signature and\/or options for current task/);
 });

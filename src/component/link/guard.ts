@@ -5,12 +5,18 @@
 // `current` is the instance whose core code is running (null: the host). A lifted function
 // is entered from `current`: it traps if its caller may not leave (post-return, realloc),
 // then enters every instance in its chain of ancestors that the caller is not already
-// inside (donut wrapping: a child calling back into its parent enters nothing), trapping if
-// one of them is already entered. A trap (or a wasm exception escaping, which is one) leaves
-// the entered instances marked, so they stay unenterable ("poisoned"), as wasmtime does. Other
-// JavaScript errors leave normally: a ComponentError is an `err` result, and a host's
-// mistake (a TypeError for an argument of the wrong shape, an error thrown by a host
-// function) is reported to the host without condemning the instance (jco's behaviour).
+// inside, trapping if one of them is already entered. A trap (or a wasm exception escaping,
+// which is one) leaves the entered instances marked, so they stay unenterable ("poisoned"), as
+// wasmtime does. Other JavaScript errors leave normally: a ComponentError is an `err` result,
+// and a host's mistake (a TypeError for an argument of the wrong shape, an error thrown by a
+// host function) is reported to the host without condemning the instance (jco's behaviour).
+//
+// A call from one component instance into itself, an ancestor or a descendant traps "cannot
+// enter component instance" whatever the flags say: the Component Model tests
+// (async/trap-on-reenter.wast, "for now, trap on parent-to-child" and child-to-parent) expect
+// wasmtime's conservative rule, which rejects every such adapter so that no recursive
+// reentrance can be built by donut wrapping. A resource destructor is not such a call: an
+// instance may drop its own resources ("canon resource.drop").
 import { ComponentTrap, Trap, UncaughtException } from '../../core/errors.ts';
 import { translateError } from '../../runtime/traps.ts';
 import type { RuntimeInstance } from './runtime-instance.ts';
@@ -41,12 +47,40 @@ function isAncestorOrSelf(x: RuntimeInstance, y: RuntimeInstance): boolean {
   return false;
 }
 
+/** The instance whose core code runs now (null: the host). */
+export function currentInstance(): RuntimeInstance | null {
+  return current;
+}
+
+/** Sets the running instance (the async machinery switches threads). */
+export function setCurrentInstance(inst: RuntimeInstance | null): void {
+  current = inst;
+}
+
+/** Whether a call from `caller` into `callee` is one wasmtime refuses (same, ancestor or descendant). */
+export function related(callee: RuntimeInstance, caller: RuntimeInstance): boolean {
+  return isAncestorOrSelf(callee, caller) || isAncestorOrSelf(caller, callee);
+}
+
 /**
  * Checks and enters `inst` from `caller`; returns how many instances of inst's ancestor chain
  * were entered (the chain up to the first one the caller is already inside).
  */
 function enter(inst: RuntimeInstance, caller: RuntimeInstance | null): number {
+  if (caller !== null) {
+    if (!caller.mayLeave) throw leaveTrap();
+    if (related(inst, caller)) throw enterTrap();
+  }
+  return enterChain(inst, caller);
+}
+
+/** `enter` without the adapter rule: a destructor run by `resource.drop`. */
+function enterDtor(inst: RuntimeInstance, caller: RuntimeInstance | null): number {
   if (caller !== null && !caller.mayLeave) throw leaveTrap();
+  return enterChain(inst, caller);
+}
+
+function enterChain(inst: RuntimeInstance, caller: RuntimeInstance | null): number {
   let n = 0;
   for (let x: RuntimeInstance | null = inst; x !== null; x = x.parent) {
     if (caller !== null && isAncestorOrSelf(x, caller)) break;
@@ -57,6 +91,29 @@ function enter(inst: RuntimeInstance, caller: RuntimeInstance | null): number {
   for (let i = 0; i < n && x !== null; i++, x = x.parent) x.mayEnter = false;
   current = inst;
   return n;
+}
+
+/** `may_enter_from` without entering: whether `enterFrom` would succeed. */
+export function mayEnterFrom(inst: RuntimeInstance, caller: RuntimeInstance | null): boolean {
+  if (caller !== null && (!caller.mayLeave || related(inst, caller))) return false;
+  for (let x: RuntimeInstance | null = inst; x !== null; x = x.parent) {
+    if (caller !== null && isAncestorOrSelf(x, caller)) break;
+    if (!x.mayEnter) return false;
+  }
+  return true;
+}
+
+/**
+ * `Store.lift`'s check and `enter_from` for the async machinery: enters `inst` from `caller`
+ * (null: the host) and makes it current; returns the count `leaveTo` takes.
+ */
+export function enterFrom(inst: RuntimeInstance, caller: RuntimeInstance | null): number {
+  return enter(inst, caller);
+}
+
+/** `leave_to`: the instances `enterFrom` entered may be entered again; `caller` runs. */
+export function leaveTo(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number): void {
+  leave(inst, caller, n);
 }
 
 function leave(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number): void {
@@ -83,6 +140,20 @@ function fail(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number, 
  */
 export function guardLifted(inst: RuntimeInstance, f: AnyFn, arity: number): AnyFn {
   let g: AnyFn;
+  if (arity < 0) {
+    // A destructor (arity 1, `resource.drop` rules).
+    g = (a: unknown) => {
+      const caller = current;
+      const n = enterDtor(inst, caller);
+      try {
+        const r = f(a);
+        leave(inst, caller, n);
+        return r;
+      } catch (e) { return fail(inst, caller, n, e); }
+    };
+    GUEST.add(g);
+    return g;
+  }
   switch (arity) {
     case 0:
       g = () => {

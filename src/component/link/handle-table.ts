@@ -10,6 +10,7 @@
 // to its runtime type, filled in as instantiation defines, imports and aliases them.
 import { ComponentTrap } from '../../core/errors.ts';
 import type { TypeEntry } from '../validate/model.ts';
+import { liftErrorContext, liftReadableEnd, lowerErrorContext, lowerReadableEnd } from '../async/values.ts';
 import type { CallScope, HandleTable } from './abi.ts';
 import { leaveTrap } from './guard.ts';
 import {
@@ -17,6 +18,10 @@ import {
 } from './resource-object.ts';
 import type { ResourceType } from './resource-type.ts';
 import type { RuntimeInstance } from './runtime-instance.ts';
+
+function wrongKind(i: number): ComponentTrap {
+  return new ComponentTrap('handle used with the wrong type', `handle index ${i >>> 0} used with the wrong type, expected a resource handle`);
+}
 
 class Handle {
   readonly rt: ResourceType;
@@ -47,7 +52,8 @@ export class HandleTableImpl implements HandleTable {
   readonly inst: RuntimeInstance;
   /** rid (the validator's static resource identity) → the runtime type in this instance. */
   readonly types = new Map<number, ResourceType>();
-  readonly #entries: (Handle | undefined)[] = [undefined];
+  /** Resource handles, and 🔀 the async ABI's waitables, waitable sets and error contexts. */
+  readonly #entries: (object | undefined)[] = [undefined];
   readonly #free: number[] = [];
 
   constructor(inst: RuntimeInstance) {
@@ -68,7 +74,7 @@ export class HandleTableImpl implements HandleTable {
 
   // ---- the table (CanonicalABI.md, "Table State") ----
 
-  #add(h: Handle): number {
+  #add(h: object): number {
     const free = this.#free;
     if (free.length > 0) {
       const i = free.pop() as number;
@@ -81,9 +87,15 @@ export class HandleTableImpl implements HandleTable {
     return i;
   }
 
-  #get(i: number): Handle {
+  #entry(i: number): object {
     const h = i < this.#entries.length ? this.#entries[i] : undefined;
     if (h === undefined) throw new ComponentTrap('unknown handle index', `unknown handle index ${i >>> 0}`);
+    return h;
+  }
+
+  #get(i: number): Handle {
+    const h = this.#entry(i);
+    if (!(h instanceof Handle)) throw wrongKind(i);
     return h;
   }
 
@@ -92,6 +104,26 @@ export class HandleTableImpl implements HandleTable {
     this.#entries[i] = undefined;
     this.#free.push(i);
     return h;
+  }
+
+  // ---- 🔀 other entries: waitables, waitable sets, error contexts (async/) ----
+
+  /** Table.add. */
+  add(e: object): number {
+    return this.#add(e);
+  }
+
+  /** Table.get: traps on a free or out-of-range index. */
+  get(i: number): object {
+    return this.#entry(i);
+  }
+
+  /** Table.remove. */
+  remove(i: number): object {
+    const e = this.#entry(i);
+    this.#entries[i] = undefined;
+    this.#free.push(i);
+    return e;
   }
 
   #checkType(h: Handle, rt: ResourceType, i: number): void {
@@ -155,6 +187,32 @@ export class HandleTableImpl implements HandleTable {
     const o = borrowedObject(this.inst.root.classes.get(rt), h.rep as number);
     (s.objects ??= []).push(o);
     return o;
+  }
+
+  // ---- 🔀 streams, futures and error contexts in function values ----
+
+  liftStream(type: TypeEntry, handle: number): unknown {
+    return liftReadableEnd(this, 'stream', type, handle);
+  }
+
+  liftFuture(type: TypeEntry, handle: number): unknown {
+    return liftReadableEnd(this, 'future', type, handle);
+  }
+
+  lowerStream(type: TypeEntry, value: unknown): number {
+    return lowerReadableEnd(this, 'stream', type, value);
+  }
+
+  lowerFuture(type: TypeEntry, value: unknown): number {
+    return lowerReadableEnd(this, 'future', type, value);
+  }
+
+  liftErrorContext(handle: number): unknown {
+    return liftErrorContext(this, handle);
+  }
+
+  lowerErrorContext(value: unknown): number {
+    return lowerErrorContext(this, value);
   }
 
   // ---- canon resource.new / resource.drop / resource.rep ----

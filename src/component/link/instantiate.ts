@@ -117,7 +117,7 @@ export function* instantiateFrame(def: CompiledComponent, importer: Importer, pa
           const rt = new ResourceType('resource', frame.inst);
           if (t.dtor !== undefined) {
             const dtor = frame.coreFuncs[t.dtor];
-            rt.dtor = guardLifted(frame.inst, dtor, 1);
+            rt.dtor = guardLifted(frame.inst, dtor, -1); // -1: a destructor (guard.ts)
           }
           frame.pushType(rt);
         }

@@ -4,6 +4,7 @@
 // the synchronous built-ins keep. The root is what every instance created by one call to
 // instantiateComponent shares: the JavaScript shape of values and the classes given to
 // guest resources.
+import type { Thread } from '../async/thread.ts';
 import type { JsShape } from './abi.ts';
 import { HandleTableImpl } from './handle-table.ts';
 import type { ResourceClasses } from './resource-object.ts';
@@ -26,14 +27,46 @@ export class RuntimeInstance {
   /** Cleared during post-return and realloc: no calls out of the instance then. */
   mayLeave = true;
   readonly handles: HandleTableImpl;
-  /** 🔀 backpressure.inc / dec: counted; a synchronous instance never waits on it. */
+  /** 🔀 backpressure.inc / dec: while above zero, async-typed calls wait to start. */
   backpressure = 0;
-  /** 🔀 context.get / set: slot i of the (single, synchronous) thread's storage. */
+  /** 🔀 Async-typed calls waiting for backpressure to end. */
+  numWaitingToEnter = 0;
+  /** 🔀 The implicit thread of the sync or `callback` lifted task running core code now. */
+  exclusiveThread: Thread | null = null;
+  /** 🔀 The instance's threads (ComponentInstance.threads). */
+  readonly threads = new ThreadTable();
+  /** 🔀 context.get / set for synchronous tasks (async threads keep their own). */
   readonly context: (number | bigint)[] = [0, 0];
 
   constructor(parent: RuntimeInstance | null, root: Root) {
     this.parent = parent;
     this.root = root;
     this.handles = new HandleTableImpl(this);
+  }
+}
+
+/** A table of threads (CanonicalABI.md, "Table State"): index 0 reserved, free indices reused last first. */
+export class ThreadTable {
+  readonly #array: (Thread | undefined)[] = [undefined];
+  readonly #free: number[] = [];
+
+  add(t: Thread): number {
+    const i = this.#free.pop();
+    if (i !== undefined) {
+      this.#array[i] = t;
+      return i;
+    }
+    this.#array.push(t);
+    return this.#array.length - 1;
+  }
+
+  get(i: number): Thread | undefined {
+    return i < this.#array.length ? this.#array[i] : undefined;
+  }
+
+  remove(i: number): void {
+    if (this.#array[i] === undefined) return;
+    this.#array[i] = undefined;
+    this.#free.push(i);
   }
 }
