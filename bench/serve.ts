@@ -47,8 +47,30 @@ async function accepting(port: number, child: ChildProcess, timeoutMs: number): 
   throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
 }
 
+/** A server in a process group of its own (jco serve starts a child of its own to run the server). */
 function node(args: string[]): ChildProcess {
-  return spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+}
+
+/** Stops a server started by `node` and whatever it started: its process group. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  const exited = child.exitCode !== null ? Promise.resolve() : once(child, 'exit').then(() => undefined);
+  const group = -child.pid;
+  try {
+    process.kill(group, 'SIGTERM');
+  } catch { /* gone already */ }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(group, 'SIGKILL');
+    } catch { /* gone */ }
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+  // The group's other members (jco's runner) get the same signal; give them a moment too.
+  try {
+    process.kill(group, 'SIGKILL');
+  } catch { /* all gone */ }
 }
 
 function tessera(name: string, extra: string[]): Server {
@@ -114,10 +136,7 @@ async function measure(server: Server, quick: boolean): Promise<Row> {
   } catch (e) {
     return { name: server.name, rps: 0, p50: 0, p99: 0, errors: 0, error: e instanceof Error ? e.message : String(e) };
   } finally {
-    if (child !== undefined && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
+    if (child !== undefined) await stop(child);
   }
 }
 
