@@ -90,12 +90,19 @@ export function copy(frame: Frame, kind: Kind, readable: boolean, x: AnyCanonFie
     if (kind === 'stream') {
       const event = (result: number, reclaim: () => void): EventTuple => {
         reclaim();
+        e.partial = false;
         e.state = result === COPY_DROPPED ? COPY_DONE : COPY_IDLE;
         return [code, i, result | (buffer.progress << 4)];
       };
       e.state = COPY_COPYING;
-      const onCopy = (reclaim: () => void): void => e.setPendingEvent(() => event(COPY_COMPLETED, reclaim));
-      const onCopyDone = (result: number): void => e.setPendingEvent(() => event(result, () => {}));
+      const onCopy = (reclaim: () => void): void => {
+        e.partial = true;
+        e.setPendingEvent(() => event(COPY_COMPLETED, reclaim));
+      };
+      const onCopyDone = (result: number): void => {
+        e.partial = false;
+        e.setPendingEvent(() => event(result, () => {}));
+      };
       const s = e.shared as SharedStream;
       if (readable) s.read(inst, buffer as WritableGuestBuffer, onCopy, onCopyDone);
       else s.write(inst, buffer as ReadableGuestBuffer, onCopy, onCopyDone);
@@ -143,7 +150,7 @@ export function cancelCopy(frame: Frame, kind: Kind, readable: boolean, x: AnyCa
     }
     if (e.wset !== null && !async) syncAndAsync();
     e.state = COPY_CANCELLING;
-    if (!e.hasPendingEvent()) e.shared.cancel();
+    if (!e.hasPendingEvent() || e.partial) e.shared.cancel();
     return settle(e, async, thread);
   };
   return blockingImport(attempt as (...a: Core[]) => unknown, ['i32'], ['i32']);

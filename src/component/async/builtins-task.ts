@@ -4,6 +4,7 @@
 // block are blocking trampolines (jspi-trampolines.ts) and trap "cannot block a synchronous
 // task before returning" in a task that may not block, as wasmtime does before looking further.
 import type { AnyCanonFields } from '../ast.ts';
+import { usesMemory } from '../validate/abi.ts';
 import { valType } from '../validate/deftypes.ts';
 import type { FuncT } from '../validate/model.ts';
 import { flatValues, MAX_FLAT_PARAMS } from '../link/abi.ts';
@@ -20,8 +21,8 @@ import { typeKey } from './type-key.ts';
 
 type Core = number | bigint;
 
-function taskReturnInvalid(): never {
-  asyncTrap('invalid task operation', 'invalid `task.return` signature and/or options for current task');
+function taskReturnInvalid(why: string): never {
+  asyncTrap('invalid task operation', `invalid \`task.return\` signature and/or options for current task (${why})`);
 }
 
 const resultKeys = new WeakMap<FuncT, string>();
@@ -35,17 +36,22 @@ export function taskReturn(frame: Frame, x: AnyCanonFields): AnyFn {
   const values = flatValues(t === undefined ? [] : [t], liftLowerOptions(o), handles, inst.root.shape);
   const bind = (rid: number): object | undefined => handles.types.get(rid);
   const key = typeKey(t, bind);
+  // LiftOptions.equal, as wasmtime applies it: the options must agree where the result uses
+  // them (the tests return through a memory-less task.return from lifts that have a memory).
+  const needsMemory = t !== undefined && (usesMemory(t) || values.flatCount > MAX_FLAT_PARAMS);
+  const needsEncoding = t !== undefined && usesMemory(t);
   return ((...flat: Core[]) => {
     if (!inst.mayLeave) throw leaveTrap();
     const thread = currentThreadOf(inst);
-    if (thread === null) taskReturnInvalid();
+    if (thread === null) taskReturnInvalid('a synchronous task returns from its core function');
     const task = thread.task;
     const d = task.def;
-    if (!d.async) taskReturnInvalid();
+    if (!d.async) taskReturnInvalid('the task was lifted without `async`');
     let k = resultKeys.get(d.ft);
     if (k === undefined) resultKeys.set(d.ft, k = typeKey(d.ft.result, bind));
-    if (k !== key) taskReturnInvalid();
-    if (d.memory !== o.memory || d.encoding !== o.encoding) taskReturnInvalid();
+    if (k !== key) taskReturnInvalid(`result type ${key} is not the task's ${k}`);
+    if (needsMemory && d.memory !== o.memory) taskReturnInvalid('the `memory` option differs from the lift\'s');
+    if (needsEncoding && d.encoding !== o.encoding) taskReturnInvalid('the string encoding differs from the lift\'s');
     const scope = task.scope ?? undefined;
     const v = values.lift(flat, 0, MAX_FLAT_PARAMS, scope);
     task.return_(v, () => { if (scope !== undefined) handles.endCall(scope); });
@@ -214,7 +220,7 @@ export function threadResumeLater(frame: Frame): AnyFn {
     if (!inst.mayLeave) throw leaveTrap();
     const other = threadAt(inst, i);
     if (!other.suspended()) notSuspended();
-    other.startWaiting(() => true);
+    other.startWaiting(() => true, true);
   }) as AnyFn;
 }
 
@@ -245,7 +251,7 @@ export function threadSwitch(frame: Frame, op: string, cancellable: boolean): An
       else if (other.readyFunc !== null) other.stopWaiting();
     }
     if (other !== null) store.switchTo(other, false);
-    return thread.blockStack(yielding ? () => true : null, cancellable, (cancelled) => (cancelled ? 1 : 0));
+    return thread.blockStack(yielding ? () => true : null, cancellable, (cancelled) => (cancelled ? 1 : 0), yielding);
   };
   return blockingImport(attempt as (...a: Core[]) => unknown, target === null ? [] : ['i32'], ['i32']);
 }

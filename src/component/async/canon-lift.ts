@@ -182,7 +182,7 @@ function eventLoop(inst: RuntimeInstance, task: Task, thread: Thread, callbackEn
         return;
       }
       void CALLBACK_YIELD;
-      thread.blockJs(() => inst.exclusiveThread === null, true, (cancelled) => next(cancelled ? CANCELLED_EVENT : NO_EVENT));
+      thread.blockJs(() => inst.exclusiveThread === null, true, (cancelled) => next(cancelled ? CANCELLED_EVENT : NO_EVENT), true);
       return;
     }
   };

@@ -42,6 +42,18 @@ function hostCallNow(): HostCall | null {
   return store.currentThread?.task.hostCall ?? null;
 }
 
+/**
+ * A call from a guest first lets the threads whose events have arrived run, when the caller
+ * can wait: wasmtime queues the callee's start behind them (its `start_call`), and the tests
+ * observe it (async/sync-streams.wast: a synchronous write woken by the caller's read finishes
+ * before the caller's next call into the same instance, so that call is not held back).
+ */
+function afterReadyThreads(inst: RuntimeInstance, call: () => unknown): unknown {
+  const thread = currentThreadOf(inst);
+  if (thread === null || !thread.mayBlock || !store.hasReadyEventWaiter()) return call();
+  return thread.blockStack(() => true, false, call);
+}
+
 /** The core function a `canon lower` of an async-typed function makes. */
 export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
   const { inst, ft, callee } = x;
@@ -53,8 +65,7 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
 
   if (x.async) {
     const nparams = params.flatCount > MAX_FLAT_ASYNC_PARAMS ? 1 : params.flatCount;
-    return (...flat: Core[]): number => {
-      if (!inst.mayLeave) throw leaveTrap();
+    const call = (flat: Core[]): number => {
       const subtask = new Subtask(handles, handles.beginCall());
       let onProgress: (() => void) | null = null;
       const outPtr = result === null ? 0 : (flat[nparams] as number);
@@ -81,6 +92,13 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
       });
       return subtask.state | (i << 4);
     };
+    const coreParams: CoreType[] = flatCoreTypes(paramTypesOf(ft), MAX_FLAT_ASYNC_PARAMS);
+    if (result !== null) coreParams.push('i32');
+    const attempt = (...flat: Core[]): unknown => {
+      if (!inst.mayLeave) throw leaveTrap();
+      return afterReadyThreads(inst, () => call(flat));
+    };
+    return blockingImport(attempt, coreParams, ['i32']) as (...flat: Core[]) => unknown;
   }
 
   // Synchronous lowering: the caller waits for the result.
@@ -89,10 +107,8 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
   const spilled = resultFlat.length > 1;
   if (spilled) coreParams.push('i32');
   const coreResults: CoreType[] = spilled ? [] : resultFlat;
-  const attempt = (...flat: Core[]): unknown => {
-    if (!inst.mayLeave) throw leaveTrap();
-    const thread = currentThreadOf(inst);
-    if (thread === null || !thread.mayBlock) cannotBlock();
+  const call = (flat: Core[]): unknown => {
+    const thread = currentThreadOf(inst)!;
     const subtask = new Subtask(handles, handles.beginCall());
     let ret: Core | undefined;
     const onStart = (): readonly unknown[] => {
@@ -114,6 +130,12 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
     };
     if (!subtask.resolved()) return thread.blockStack(() => subtask.resolved(), false, finish);
     return finish();
+  };
+  const attempt = (...flat: Core[]): unknown => {
+    if (!inst.mayLeave) throw leaveTrap();
+    const thread = currentThreadOf(inst);
+    if (thread === null || !thread.mayBlock) cannotBlock();
+    return afterReadyThreads(inst, () => call(flat));
   };
   return blockingImport(attempt, coreParams, coreResults) as (...flat: Core[]) => unknown;
 }

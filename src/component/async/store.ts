@@ -86,13 +86,30 @@ export class Store {
     this.schedule();
   }
 
+  /**
+   * The next thread to resume: the first ready one whose wait was for an event, else the
+   * first ready one that yielded (wasmtime's high- and low-priority work).
+   */
   #pick(): Thread | null {
+    const w = this.waiting;
+    let yielded: Thread | null = null;
+    for (let i = 0; i < w.length; i++) {
+      const t = w[i];
+      if (t.readyFunc === null || !t.readyFunc()) continue;
+      if (!t.yielding) return t;
+      yielded ??= t;
+    }
+    return yielded;
+  }
+
+  /** Whether a thread whose event arrived waits to be resumed (a caller lets it go first). */
+  hasReadyEventWaiter(): boolean {
     const w = this.waiting;
     for (let i = 0; i < w.length; i++) {
       const t = w[i];
-      if (t.readyFunc !== null && t.readyFunc()) return t;
+      if (!t.yielding && t.readyFunc !== null && t.readyFunc()) return true;
     }
-    return null;
+    return false;
   }
 
   /** Whether JavaScript is waiting for the store's progress. */

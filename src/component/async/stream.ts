@@ -224,6 +224,12 @@ export class CopyEnd extends Waitable {
   readonly shared: SharedStream | SharedFuture;
   /** Which end of what. */
   readonly readable: boolean;
+  /**
+   * The pending event reports partial progress (OnCopy) while the copy is still pending on
+   * the other side; cancelling then still cancels it (CANCELLED with the count so far, as
+   * wasmtime reports and async/cancel-stream.wast expects).
+   */
+  partial = false;
 
   constructor(shared: SharedStream | SharedFuture, readable: boolean) {
     super();
@@ -241,7 +247,8 @@ export class CopyEnd extends Waitable {
 
   /** CopyEnd.drop (and WritableFutureEnd.drop's extra rule). */
   drop(): void {
-    if (this.copying()) asyncTrap('invalid stream or future operation', `cannot drop busy ${this.kind}`);
+    // wasmtime words the two ends differently (async/drop-stream.wast).
+    if (this.copying()) asyncTrap('invalid stream or future operation', `cannot ${this.readable ? 'remove' : 'drop'} busy ${this.kind}`);
     if (this.kind === 'future' && !this.readable && this.state !== COPY_DONE) {
       asyncTrap('invalid stream or future operation', 'cannot drop future write end without first writing a value');
     }

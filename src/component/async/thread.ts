@@ -36,6 +36,11 @@ export class Thread {
   cancellable = false;
   /** The readiness condition while waiting (Thread.ready_func). */
   readyFunc: (() => boolean) | null = null;
+  /**
+   * The wait is a yield (ready at once, run after threads whose events arrived), as
+   * wasmtime's low-priority work items are.
+   */
+  yielding = false;
   running = false;
   exited = false;
   /** The next step, when it is JavaScript. */
@@ -115,8 +120,9 @@ export class Thread {
     this.#savedThread = null;
   }
 
-  startWaiting(ready: () => boolean): void {
+  startWaiting(ready: () => boolean, yielding = false): void {
     this.readyFunc = ready;
+    this.yielding = yielding;
     store.waiting.push(this);
     store.schedule();
   }
@@ -134,10 +140,10 @@ export class Thread {
    * Blocks with a JavaScript continuation (no core code of this thread is on the stack):
    * waits for `ready` (null: suspended until resumed), then `step` runs in a new segment.
    */
-  blockJs(ready: (() => boolean) | null, cancellable: boolean, step: (cancelled: boolean) => void): void {
+  blockJs(ready: (() => boolean) | null, cancellable: boolean, step: (cancelled: boolean) => void, yielding = false): void {
     this.cancellable = cancellable;
     this.#step = step;
-    if (ready !== null) this.startWaiting(ready);
+    if (ready !== null) this.startWaiting(ready, yielding);
     this.endSegment();
   }
 
@@ -146,10 +152,10 @@ export class Thread {
    * `ready` (null: suspended), then `after` computes the built-in's result. Returns BLOCK for
    * the built-in's `try` to return.
    */
-  blockStack(ready: (() => boolean) | null, cancellable: boolean, after: (cancelled: boolean) => unknown): typeof BLOCK {
+  blockStack(ready: (() => boolean) | null, cancellable: boolean, after: (cancelled: boolean) => unknown, yielding = false): typeof BLOCK {
     this.cancellable = cancellable;
     this.#afterWake = after;
-    if (ready !== null) this.startWaiting(ready);
+    if (ready !== null) this.startWaiting(ready, yielding);
     return requestBlock();
   }
 
