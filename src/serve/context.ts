@@ -192,14 +192,13 @@ export function guardedImports(base: Imports, waiting: readonly Waiting[], slot:
  * The clocks' `sleepAsync` for guests (a pollable of wasi:clocks waits on it). A sleep started
  * while a guest calls a waiting function belongs to that guest's request, and is cancelled
  * when the request ends: a guest stopped at its deadline in `sleep 1 day` leaves no timer
- * behind. Timers do not keep the process alive either (a server's socket does that).
+ * behind (nor a process that cannot exit).
  */
 export function sleepAsync(ns: bigint, signal?: AbortSignal): Promise<void> {
   const owner = calling;
   return new Promise<void>((resolve) => {
     if (signal?.aborted === true) return resolve();
     const timer = setTimeout(done, Math.ceil(Number(ns) / 1e6));
-    (timer as { unref?: () => void }).unref?.();
     const cancel = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);
