@@ -6,7 +6,7 @@ import { IoError } from '../wasi/p2/io/error.ts';
 import type { IoContext } from '../wasi/p2/io/poll.ts';
 import type { FieldEntry } from '../wasi/p2/http/fields.ts';
 import { IncomingRequest, type Scheme } from '../wasi/p2/http/types.ts';
-import type { InputStream as ByteInput } from '../wasi/shared/stdio.ts';
+import { type StreamInput, streamInput } from '../wasi/p2/http/stream-input.ts';
 import { trailersOf } from './trailers.ts';
 
 /**
@@ -53,71 +53,19 @@ export function requestTooLarge(size: number): IoError {
   return new IoError(`the request body is larger than the server accepts (${size} bytes and more)`, { http: { tag: 'HTTP-request-body-size', val: BigInt(size) } });
 }
 
-export interface BodyInput extends ByteInput {
-  /** Stops reading the request (the guest is done with it). */
-  cancel(): void;
-}
+/** A request body as the guest reads it. */
+export type BodyInput = StreamInput;
 
 /**
- * A ReadableStream as a byte input that never waits: `read` hands out what was pulled, and
- * `whenReadable` pulls the next chunk. More than `limit` bytes fail the read (the guest sees
+ * The request's body as a byte input. More than `limit` bytes fail the read (the guest sees
  * `last-operation-failed` with the HTTP-request-body-size code).
  */
 export function bodyInput(stream: ReadableStream<Uint8Array> | null, limit = Infinity): BodyInput {
-  if (stream === null) return { read: () => new Uint8Array(0), ready: () => true, cancel: () => undefined };
-  const reader = stream.getReader();
-  let chunk: Uint8Array = new Uint8Array(0);
-  let ended = false;
-  let failure: unknown;
-  let total = 0;
-  let pulling: Promise<void> | undefined;
-  const pull = (): Promise<void> => (pulling ??= reader.read().then((r) => {
-    pulling = undefined;
-    if (r.done) {
-      ended = true;
-      return;
-    }
-    total += r.value.length;
-    if (total > limit) {
-      failure = requestTooLarge(total);
-      ended = true;
-      reader.cancel().catch(() => undefined);
-      return;
-    }
-    chunk = r.value;
-  }, (e: unknown) => {
-    pulling = undefined;
-    failure = new IoError(`the request body was cut off: ${e instanceof Error ? e.message : String(e)}`, { http: { tag: 'HTTP-request-body-size', val: undefined } });
-    ended = true;
-  }));
-  return {
-    read(max) {
-      if (chunk.length === 0) {
-        if (failure !== undefined) throw failure;
-        if (ended) return chunk;
-        void pull();
-        return undefined;
-      }
-      const out = chunk.length <= max ? chunk : chunk.subarray(0, max);
-      chunk = chunk.subarray(out.length);
-      return out;
-    },
-    ready: () => chunk.length > 0 || ended,
-    whenReadable(signal) {
-      if (chunk.length > 0 || ended) return undefined;
-      const p = pull();
-      if (signal === undefined) return p;
-      return new Promise<void>((resolve) => {
-        signal.addEventListener('abort', () => resolve(), { once: true });
-        void p.then(resolve);
-      });
-    },
-    cancel() {
-      if (ended) return;
-      ended = true;
-      reader.cancel().catch(() => undefined);
-    },
-  };
+  return streamInput(stream, {
+    limit,
+    tooLarge: requestTooLarge,
+    failed: (e) => new IoError(`the request body was cut off: ${e instanceof Error ? e.message : String(e)}`, { http: { tag: 'HTTP-request-body-size', val: undefined } }),
+  });
 }
 
 export interface Incoming {

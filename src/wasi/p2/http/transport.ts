@@ -7,6 +7,7 @@
 // a wasi:http guest sees the 3xx itself, and a redirect cannot lead past the allow-list.
 import type { InputStream as ByteInput } from '../../shared/stdio.ts';
 import type { FieldEntry } from './fields.ts';
+import { streamInput } from './stream-input.ts';
 
 export interface HttpRequestSpec {
   readonly method: string;
@@ -58,48 +59,6 @@ export function httpErrorOf(e: unknown): HttpErrorCode {
     case 'EHOSTUNREACH': case 'ENETUNREACH': return { tag: 'destination-unavailable' };
     default: return { tag: 'internal-error', val: typeof x?.message === 'string' ? x.message : undefined };
   }
-}
-
-/** The body of a web Response as a byte input that never waits (it pulls chunks as asked). */
-function streamInput(stream: ReadableStream<Uint8Array> | null): ByteInput {
-  if (stream === null) return { read: () => new Uint8Array(0), ready: () => true };
-  const reader = stream.getReader();
-  let chunk: Uint8Array = new Uint8Array(0);
-  let ended = false;
-  let failure: unknown;
-  let pulling: Promise<void> | undefined;
-  const pull = () => (pulling ??= reader.read().then((r) => {
-    pulling = undefined;
-    if (r.done) ended = true;
-    else chunk = r.value;
-  }, (e: unknown) => {
-    pulling = undefined;
-    failure = e;
-    ended = true;
-  }));
-  return {
-    read(max) {
-      if (chunk.length === 0) {
-        if (failure !== undefined) throw failure;
-        if (ended) return chunk;
-        void pull();
-        return undefined;
-      }
-      const out = chunk.slice(0, max);
-      chunk = chunk.subarray(out.length);
-      return out;
-    },
-    ready: () => chunk.length > 0 || ended,
-    whenReadable(signal) {
-      if (chunk.length > 0 || ended) return undefined;
-      const p = pull();
-      if (signal === undefined) return p;
-      return new Promise<void>((resolve) => {
-        signal.addEventListener('abort', () => resolve(), { once: true });
-        void p.then(resolve);
-      });
-    },
-  };
 }
 
 /** Requests through the web-standard `fetch`. */
