@@ -13,9 +13,8 @@ import { jspiSupported } from '../runtime/jspi.ts';
 import { trapFromEngine } from '../runtime/traps.ts';
 import { nodeStderr, nodeStdin, nodeStdinAsync, nodeStdout, stdinIsFile } from '../wasi/node.ts';
 import { runCommand, runExport, WasiP2 } from '../wasi/p2/host.ts';
-import type { NetBackend } from '../wasi/p2/sockets/backend.ts';
 import { NetPolicy } from '../wasi/p2/sockets/policy.ts';
-import type { HttpTransport } from '../wasi/p2/http/transport.ts';
+import { grantedNetwork } from './network.ts';
 import type { Preopen } from '../wasi/p1/wasi.ts';
 import { EXIT_FAILURE, UsageError } from './command.ts';
 
@@ -89,15 +88,7 @@ export async function runComponent(o: ComponentRunOptions, file: string, input: 
   // Waits suspend the guest through JSPI; a regular file as stdin never waits (see run.ts).
   const jspi = jspiSupported && o.jspi;
   const asyncStdin = jspi && !stdinIsFile() ? nodeStdinAsync() : undefined;
-  // The network adapters load only when something is granted: start-up time matters.
-  let network: (NetBackend & { closeAll(): void }) | undefined;
-  let http: HttpTransport | undefined;
-  if (!policy.empty) {
-    const sockets = await import('../wasi/p2/node-sockets.ts');
-    network = new sockets.NodeNetBackend();
-    http = (await import('../wasi/p2/node-http.ts')).nodeHttpTransport;
-    await sockets.resolveGrants(policy, network);
-  }
+  const { network, http } = await grantedNetwork(policy);
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 100;
   try {

@@ -10,8 +10,7 @@ import { MemoryCapError } from '../serve/instrument.ts';
 import { type AccessLogEntry, createHandler, type Handler, type ServeLimits } from '../serve/handler.ts';
 import { nodeStderr, nodeStdout } from '../wasi/node.ts';
 import { NetPolicy } from '../wasi/p2/sockets/policy.ts';
-import type { NetBackend } from '../wasi/p2/sockets/backend.ts';
-import type { HttpTransport } from '../wasi/p2/http/transport.ts';
+import { grantedNetwork } from './network.ts';
 import { type Command, EXIT_FAILURE, UsageError } from './command.ts';
 
 const HELP = `Usage: tessera serve [options] <app.wasm>
@@ -183,14 +182,7 @@ async function serveMain(args: string[]): Promise<number> {
   } catch (e) {
     return fail(e instanceof Error ? e.message : String(e));
   }
-  let network: (NetBackend & { closeAll(): void }) | undefined;
-  let http: HttpTransport | undefined;
-  if (!policy.empty) {
-    const sockets = await import('../wasi/p2/node-sockets.ts');
-    network = new sockets.NodeNetBackend();
-    http = (await import('../wasi/p2/node-http.ts')).nodeHttpTransport;
-    await sockets.resolveGrants(policy, network);
-  }
+  const { network, http } = await grantedNetwork(policy);
   const stderr = process.stderr;
   let handler: Handler;
   let server: Awaited<ReturnType<typeof import('../serve/node-server.ts').listen>>;
