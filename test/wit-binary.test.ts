@@ -8,8 +8,8 @@
 //   wasm-tools reads (modulo layout). jco takes minutes to build one of them, left out
 //   unless TESSERA_WIT_JCO_ALL=1.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeComponent } from '../src/component/binary/decode.ts';
 import { encodeComponent } from '../src/component/binary/encode.ts';
@@ -25,6 +25,14 @@ import { INVALID_AS_COMPONENT } from './wit-binary.known.ts';
 
 const DIR = process.env.TESSERA_WIT_TESTS ?? join(import.meta.dirname, '../../shared/wit-tests');
 const OPTIONS = { features: ['active'] };
+
+/**
+ * The path jco is given: the real one. jco reads files through preview2-shim, which refuses
+ * to follow symlinks (a crash inside wasm-tools, not an error), and ../shared may be a symlink.
+ */
+function jcoPath(path: string): string {
+  return realpathSync(path);
+}
 const available = existsSync(DIR);
 
 /** The success cases: top-level .wit/.wat files and folders with a .wit.json. */
@@ -107,7 +115,7 @@ test('wit-tests: worlds encode to the bytes wit-component writes (jco embed)', {
     for (const [name, id] of pkg.worlds) {
       let theirs: Uint8Array;
       try {
-        theirs = await embedWorld(jco, resolvePath(c.path), name);
+        theirs = await embedWorld(jco, jcoPath(c.path), name);
       } catch (e) {
         // jco reads no deps/ folder holding .wasm or .wat packages.
         if (c.name === 'kinds-of-deps') continue;
@@ -149,7 +157,7 @@ test('wit-tests: the world of a component jco builds reads as jco reads it', { s
       let component: Uint8Array;
       let theirs: string;
       try {
-        component = await jco.componentNew(await jco.componentEmbed({ witPath: resolvePath(c.path), dummy: true, world: name, features: { tag: 'list', val: ['active'] } }));
+        component = await jco.componentNew(await jco.componentEmbed({ witPath: jcoPath(c.path), dummy: true, world: name, features: { tag: 'list', val: ['active'] } }));
         theirs = await jco.componentWit(component);
       } catch (e) {
         // wit-component makes no component of an empty record, nor reads deps/ holding .wat.
@@ -193,7 +201,7 @@ test('wit-tests: wit-component reads our package encodings and finds the same wo
     const { resolve, main } = loadWit(nodeWitFileTree, c.path, OPTIONS);
     const ours = encodeComponent(encodeWitPackage(resolve, main));
     for (const name of resolve.packages[main].worlds.keys()) {
-      const module = await jco.componentEmbed({ witPath: resolvePath(c.path), dummy: true, world: name, features: { tag: 'list', val: ['active'] } });
+      const module = await jco.componentEmbed({ witPath: jcoPath(c.path), dummy: true, world: name, features: { tag: 'list', val: ['active'] } });
       const want = await jco.componentWit(await jco.componentNew(module));
       let got: string;
       try {
