@@ -1,7 +1,6 @@
 // `npm run conformance`: the WebAssembly spec testsuite through `tessera wast`, with the
 // known failures of conformance.known.ts, then the Component Model tests (validation/,
-// binary/, values/, linking/, resources/; async/ is skipped until issue 11) with those of
-// component-tests.known.ts. Reads ../shared/testsuite and ../shared/component-model-tests in
+// binary/, values/, linking/, resources/, async/) with those of component-tests.known.ts. Reads ../shared/testsuite and ../shared/component-model-tests in
 // place (override: TESSERA_TESTSUITE, TESSERA_COMPONENT_TESTS); nothing of them is copied
 // into the repository. Prints a line per file, counts per suite or folder, and `N passed, N
 // failed, N skipped`; `--json` prints the summary as JSON. Exits 1 on a failure not listed,
@@ -9,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runWastPaths, type WastRun } from '../src/cli/wast.ts';
+import { runWastPaths, runWastPathsAsync, type WastRun } from '../src/cli/wast.ts';
 import { type FileReport, formatFile, formatSummary } from '../src/wast/report.ts';
 import { KNOWN_FAILURES } from './conformance.known.ts';
 import { KNOWN_COMPONENT_FAILURES } from './component-tests.known.ts';
@@ -25,16 +24,17 @@ export function runConformance(onFile?: (r: FileReport) => void): WastRun {
 
 export const COMPONENT_TESTS = process.env.TESSERA_COMPONENT_TESTS ??
   fileURLToPath(new URL('../../shared/component-model-tests/', import.meta.url));
-export const COMPONENT_FOLDERS = ['validation', 'binary', 'values', 'linking', 'resources'];
+export const COMPONENT_FOLDERS = ['validation', 'binary', 'values', 'linking', 'resources', 'async'];
 /** Component-model test folders not run, and why. */
-export const COMPONENT_FOLDERS_SKIPPED: ReadonlyMap<string, string> = new Map([
-  ['async', 'the async ABI (streams, futures, tasks, threads) is issue 11'],
-]);
+export const COMPONENT_FOLDERS_SKIPPED: ReadonlyMap<string, string> = new Map<string, string>();
 
-/** The Component Model tests (component scripts run through `tessera wast` too). */
-export function runComponentConformance(onFile?: (r: FileReport) => void): WastRun {
+/**
+ * The Component Model tests (component scripts run through `tessera wast` too); async
+ * exports return promises, so the scripts run asynchronously.
+ */
+export function runComponentConformance(onFile?: (r: FileReport) => void): Promise<WastRun> {
   const paths = COMPONENT_FOLDERS.map((f) => join(COMPONENT_TESTS, f)).filter((p) => existsSync(p));
-  return runWastPaths(paths, { root: COMPONENT_TESTS, known: KNOWN_COMPONENT_FAILURES, onFile });
+  return runWastPathsAsync(paths, { root: COMPONENT_TESTS, known: KNOWN_COMPONENT_FAILURES, onFile });
 }
 
 /** The suite of a file: its top folder, or `proposals/<name>`. */
@@ -70,7 +70,7 @@ if (import.meta.main) {
     }
     process.stdout.write(`${summary.files} files in ${(summary.ms / 1000).toFixed(1)} s\n${formatSummary(summary)}\n`);
   }
-  const components = existsSync(COMPONENT_TESTS) ? runComponentConformance(onFile) : undefined;
+  const components = existsSync(COMPONENT_TESTS) ? await runComponentConformance(onFile) : undefined;
   const folders = components === undefined ? {} : Object.fromEntries(bySuite(components.reports));
   const failed = summary.failed + (components?.summary.failed ?? 0);
   const stale = summary.stale.length + (components?.summary.stale.length ?? 0);

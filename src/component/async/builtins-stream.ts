@@ -12,7 +12,7 @@ import { leaveTrap } from '../link/guard.ts';
 import type { RuntimeInstance } from '../link/runtime-instance.ts';
 import { ReadableGuestBuffer, WritableGuestBuffer } from './buffer.ts';
 import {
-  asyncTrap, BLOCKED, cannotBlock, COPY_COMPLETED, COPY_DROPPED, EVENT_FUTURE_READ, EVENT_FUTURE_WRITE, EVENT_STREAM_READ,
+  asyncTrap, BLOCKED, COPY_COMPLETED, COPY_DROPPED, EVENT_FUTURE_READ, EVENT_FUTURE_WRITE, EVENT_STREAM_READ,
   EVENT_STREAM_WRITE, type EventTuple, syncAndAsync,
 } from './codes.ts';
 import { blockingImport } from './jspi-trampolines.ts';
@@ -22,6 +22,7 @@ import {
   type SharedStream, SharedStreamImpl,
 } from './stream.ts';
 import { currentThreadOf } from './thread.ts';
+import { syncTaskCannotBlock } from './sync-task.ts';
 import { ErrorContext, elementTypeOf } from './values.ts';
 
 type Core = number | bigint;
@@ -80,7 +81,7 @@ export function copy(frame: Frame, kind: Kind, readable: boolean, x: AnyCanonFie
   const attempt = (i: number, ptr: number, n: number): unknown => {
     if (!inst.mayLeave) throw leaveTrap();
     const thread = currentThreadOf(inst);
-    if (!async && (thread === null || !thread.mayBlock)) cannotBlock();
+    if (!async && (thread === null || !thread.mayBlock)) syncTaskCannotBlock(inst);
     const e = endAt(inst, i, kind, readable, t);
     if (e.state === COPY_DONE) doneTrap(kind, readable);
     if (e.state !== COPY_IDLE) asyncTrap('invalid stream or future operation', 'cannot have concurrent operations active on a future/stream');
@@ -143,7 +144,7 @@ export function cancelCopy(frame: Frame, kind: Kind, readable: boolean, x: AnyCa
   const attempt = (i: number): unknown => {
     if (!inst.mayLeave) throw leaveTrap();
     const thread = currentThreadOf(inst);
-    if (!async && (thread === null || !thread.mayBlock)) cannotBlock();
+    if (!async && (thread === null || !thread.mayBlock)) syncTaskCannotBlock(inst);
     const e = endAt(inst, i, kind, readable, t);
     if (e.state !== COPY_COPYING || e.hasSyncWaiter) {
       asyncTrap('invalid stream or future operation', `${kind} ${readable ? 'read' : 'write'} cancelled when no ${readable ? 'read' : 'write'} is pending`);

@@ -9,13 +9,14 @@ import { valType } from '../validate/deftypes.ts';
 import type { FuncT } from '../validate/model.ts';
 import { flatValues, MAX_FLAT_PARAMS } from '../link/abi.ts';
 import type { AnyFn, Frame } from '../link/frame.ts';
-import { leaveTrap } from '../link/guard.ts';
+import { currentInstance, leaveTrap } from '../link/guard.ts';
 import type { RuntimeInstance } from '../link/runtime-instance.ts';
-import { asyncTrap, BLOCKED, cannotBlock, syncAndAsync } from './codes.ts';
+import { asyncTrap, BLOCKED, syncAndAsync } from './codes.ts';
 import { blockingImport, entryOf } from './jspi-trampolines.ts';
 import { asyncOptions, liftLowerOptions } from './options.ts';
 import { store } from './store.ts';
 import { Subtask } from './subtask.ts';
+import { syncTaskCannotBlock, syncThreadOf } from './sync-task.ts';
 import { currentThreadOf, Thread } from './thread.ts';
 import { typeKey } from './type-key.ts';
 
@@ -130,7 +131,7 @@ export function subtaskCancel(frame: Frame, async: boolean): AnyFn {
   const attempt = (i: number): unknown => {
     if (!inst.mayLeave) throw leaveTrap();
     const thread = currentThreadOf(inst);
-    if (!async && (thread === null || !thread.mayBlock)) cannotBlock();
+    if (!async && (thread === null || !thread.mayBlock)) syncTaskCannotBlock(inst);
     const s = subtaskAt(inst, i);
     if (s.resolveDelivered()) asyncTrap('invalid task operation', '`subtask.cancel` called after terminal status delivered');
     if (s.cancellationRequested) asyncTrap('invalid task operation', '`subtask.cancel` called twice for the same subtask');
@@ -166,6 +167,11 @@ function threadAt(inst: RuntimeInstance, i: number): Thread {
   return t;
 }
 
+/** The running thread of `inst`: an async task's, or the synchronous task's (made on demand). */
+function threadFor(inst: RuntimeInstance): Thread | null {
+  return currentThreadOf(inst) ?? (currentInstance() === inst ? syncThreadOf(inst) : null);
+}
+
 function notSuspended(): never {
   asyncTrap('invalid thread operation', 'cannot resume thread which is not suspended');
 }
@@ -174,7 +180,7 @@ export function threadIndex(frame: Frame): AnyFn {
   const inst = frame.inst;
   return () => {
     if (!inst.mayLeave) throw leaveTrap();
-    return currentThreadOf(inst)?.index ?? 0;
+    return threadFor(inst)?.index ?? 0;
   };
 }
 
@@ -187,8 +193,8 @@ export function threadNewIndirect(frame: Frame, x: AnyCanonFields): AnyFn {
   const entries = new WeakMap<object, (...a: Core[]) => Promise<unknown>>();
   return ((fi: number, c: Core) => {
     if (!inst.mayLeave) throw leaveTrap();
-    const current = currentThreadOf(inst);
-    if (current === null) asyncTrap('invalid thread operation', 'threads can only be created by async tasks');
+    const current = threadFor(inst);
+    if (current === null) asyncTrap('invalid thread operation', 'no task to create a thread in');
     const task = current.task;
     let f: unknown;
     try {
@@ -214,6 +220,28 @@ export function threadNewIndirect(frame: Frame, x: AnyCanonFields): AnyFn {
   }) as AnyFn;
 }
 
+/**
+ * A switch from a synchronous task's thread, which cannot suspend: the target runs nested on
+ * this stack until it blocks or exits (it must be a thread not started yet, or waiting in
+ * JavaScript); then this thread continues, if it yielded or was switched back to.
+ */
+function switchNested(thread: Thread, other: Thread | null, yielding: boolean): number {
+  if (other === null || !other.resumesSynchronously) syncTaskCannotBlock(thread.inst);
+  thread.running = false;
+  thread.switchedBack = false;
+  try {
+    other.resumeSync(false, thread.inst, false);
+  } finally {
+    thread.running = true;
+  }
+  // Made ready meanwhile (`thread.resume-later`): the scheduler would pick it now.
+  const resumed = thread.switchedBack || thread.readyFunc !== null;
+  if (thread.readyFunc !== null) thread.stopWaiting();
+  thread.switchedBack = false;
+  if (!yielding && !resumed) syncTaskCannotBlock(thread.inst);
+  return 0;
+}
+
 export function threadResumeLater(frame: Frame): AnyFn {
   const inst = frame.inst;
   return ((i: number) => {
@@ -234,23 +262,30 @@ export function threadSwitch(frame: Frame, op: string, cancellable: boolean): An
   const target = op.endsWith('-then-resume') ? 'resume' : op.endsWith('-then-promote') ? 'promote' : null;
   const attempt = (i: number): unknown => {
     if (!inst.mayLeave) throw leaveTrap();
-    const thread = currentThreadOf(inst);
+    const thread = threadFor(inst);
     let other: Thread | null = null;
     if (target !== null) {
       other = threadAt(inst, i);
       if (target === 'resume' && !other.suspended()) notSuspended();
     }
-    if (thread === null || !thread.mayBlock) {
+    if (thread === null) syncTaskCannotBlock(inst);
+    if (target === null && !thread.mayBlock) {
       // A yield where nothing may block is a no-op (Thread.yield_ with nothing else eligible).
-      if (yielding && target === null) return 0;
-      cannotBlock();
+      if (yielding) return 0;
+      syncTaskCannotBlock(inst);
     }
     if (thread.task.deliverPendingCancel(cancellable)) return 1;
     if (other !== null) {
       if (target === 'promote' && !other.ready()) other = null;
       else if (other.readyFunc !== null) other.stopWaiting();
     }
-    if (other !== null) store.switchTo(other, false);
+    if (!thread.onStack) return switchNested(thread, other, yielding);
+    if (other !== null && !other.onStack) {
+      // Back to a synchronous task's thread, below on this very stack: suspending returns to it.
+      other.switchedBack = true;
+    } else if (other !== null) {
+      store.switchTo(other, false);
+    }
     return thread.blockStack(yielding ? () => true : null, cancellable, (cancelled) => (cancelled ? 1 : 0), yielding);
   };
   return blockingImport(attempt as (...a: Core[]) => unknown, target === null ? [] : ['i32'], ['i32']);

@@ -7,9 +7,10 @@ import type { AnyCanonFields } from '../ast.ts';
 import type { AnyFn, Frame } from '../link/frame.ts';
 import { leaveTrap } from '../link/guard.ts';
 import type { RuntimeInstance } from '../link/runtime-instance.ts';
-import { asyncTrap, CANCELLED_EVENT, cannotBlock, type EventTuple, NO_EVENT, syncAndAsync } from './codes.ts';
+import { asyncTrap, CANCELLED_EVENT, type EventTuple, NO_EVENT, syncAndAsync } from './codes.ts';
 import { blockingImport } from './jspi-trampolines.ts';
 import { currentThreadOf } from './thread.ts';
+import { syncTaskCannotBlock } from './sync-task.ts';
 import { Waitable, WaitableSet } from './waitable.ts';
 
 type Core = number | bigint;
@@ -47,7 +48,7 @@ export function waitableSetWait(frame: Frame, x: AnyCanonFields): AnyFn {
   const attempt = (si: number, ptr: number): unknown => {
     if (!inst.mayLeave) throw leaveTrap();
     const thread = currentThreadOf(inst);
-    if (thread === null || !thread.mayBlock) cannotBlock();
+    if (thread === null || !thread.mayBlock) syncTaskCannotBlock(inst);
     const wset = waitableSetAt(inst, si);
     if (thread.task.deliverPendingCancel(cancellable)) return unpackEvent(memory, ptr, CANCELLED_EVENT);
     if (wset.hasPendingEvent()) return unpackEvent(memory, ptr, wset.getPendingEvent());

@@ -13,12 +13,13 @@ import { leaveTrap } from '../link/guard.ts';
 import type { HandleTableImpl } from '../link/handle-table.ts';
 import type { RuntimeInstance } from '../link/runtime-instance.ts';
 import { flatCoreTypes, paramTypesOf, resultTypesOf } from './canon-lift.ts';
-import { cannotBlock, EVENT_SUBTASK, SUBTASK_RETURNED } from './codes.ts';
+import { EVENT_SUBTASK, SUBTASK_RETURNED } from './codes.ts';
 import { blockingImport, type CoreType } from './jspi-trampolines.ts';
 import { type HostCall, store } from './store.ts';
 import { Subtask } from './subtask.ts';
 import type { AsyncFunc } from './task.ts';
 import { currentThreadOf } from './thread.ts';
+import { syncTaskCannotBlock } from './sync-task.ts';
 
 type Core = number | bigint;
 
@@ -108,7 +109,7 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
   if (spilled) coreParams.push('i32');
   const coreResults: CoreType[] = spilled ? [] : resultFlat;
   const call = (flat: Core[]): unknown => {
-    const thread = currentThreadOf(inst)!;
+    const thread = currentThreadOf(inst);
     const subtask = new Subtask(handles, handles.beginCall());
     let ret: Core | undefined;
     const onStart = (): readonly unknown[] => {
@@ -123,18 +124,25 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
       subtask.resolve(r !== null);
       store.schedule();
     };
-    callee(onStart, onResolve, inst, thread.task.hostCall);
+    callee(onStart, onResolve, inst, hostCallNow());
     const finish = (): Core | undefined => {
       subtask.deliverResolve();
       return ret;
     };
-    if (!subtask.resolved()) return thread.blockStack(() => subtask.resolved(), false, finish);
-    return finish();
+    if (subtask.resolved()) return finish();
+    if (thread === null || !thread.mayBlock) syncTaskCannotBlock(inst);
+    return thread.blockStack(() => subtask.resolved(), false, finish);
   };
   const attempt = (...flat: Core[]): unknown => {
     if (!inst.mayLeave) throw leaveTrap();
     const thread = currentThreadOf(inst);
-    if (thread === null || !thread.mayBlock) cannotBlock();
+    if (thread === null || !thread.mayBlock) {
+      // wasmtime traps before the call when the task may not block. Concurrency.md makes it
+      // depend on whether other threads could run meanwhile: with one ready, the call goes
+      // ahead, and traps only if the callee does block (it cannot run others on this stack).
+      if (!inst.threads.some((t) => t !== thread && t.ready())) syncTaskCannotBlock(inst);
+      return call(flat);
+    }
     return afterReadyThreads(inst, () => call(flat));
   };
   return blockingImport(attempt, coreParams, coreResults) as (...flat: Core[]) => unknown;

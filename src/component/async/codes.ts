@@ -48,6 +48,10 @@ export function cannotBlock(): never {
   asyncTrap('cannot block a synchronous task before returning');
 }
 
+export function deadlock(): never {
+  asyncTrap('deadlock detected: event loop cannot make further progress');
+}
+
 export function syncAndAsync(): never {
   asyncTrap('waitable cannot be used synchronously while added to a waitable set');
 }

@@ -43,6 +43,13 @@ export class Thread {
   yielding = false;
   running = false;
   exited = false;
+  /**
+   * Its core code runs on a JSPI stack of its own, so it can suspend (every thread but the
+   * implicit thread of a synchronous task, sync-task.ts).
+   */
+  onStack = true;
+  /** A synchronous task's thread switched away from: another thread switched back to it. */
+  switchedBack = false;
   /** The next step, when it is JavaScript. */
   #step: ((cancelled: boolean) => void) | null = null;
   /** Wakes the suspended stack. */
@@ -210,7 +217,10 @@ export class Thread {
 
   /** Store.tick: resumes from the host; a promise if the stack must be woken. */
   resumeFromStore(cancelled: boolean): Promise<void> | undefined {
-    if (this.exited || this.running) return undefined;
+    if (this.exited || this.running) {
+      if (this.readyFunc !== null) this.stopWaiting();
+      return undefined;
+    }
     if (!mayEnterFrom(this.inst, null)) {
       // Its instance trapped (poisoned): the thread can never run again.
       this.exited = true;
@@ -319,6 +329,8 @@ export class Thread {
   fail(e: unknown): void {
     this.exited = true;
     if (this.readyFunc !== null) this.stopWaiting();
+    if (this.index !== 0) this.inst.threads.remove(this.index);
+    this.index = 0;
     this.#unwound();
     const back = this.#controlBack;
     this.#controlBack = null;

@@ -20,6 +20,7 @@
 import { ComponentTrap, Trap, UncaughtException } from '../../core/errors.ts';
 import { translateError } from '../../runtime/traps.ts';
 import type { RuntimeInstance } from './runtime-instance.ts';
+import { endSyncTask } from '../async/sync-task.ts';
 
 type Fn = (...args: never[]) => unknown;
 type AnyFn = (...args: unknown[]) => unknown;
@@ -117,6 +118,8 @@ export function leaveTo(inst: RuntimeInstance, caller: RuntimeInstance | null, n
 }
 
 function leave(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number): void {
+  // 🔀 A synchronous task that used threads (async/sync-task.ts) resolves as it returns.
+  if (inst.syncThread !== null) endSyncTask(inst);
   current = caller;
   let x: RuntimeInstance | null = inst;
   for (let i = 0; i < n && x !== null; i++, x = x.parent) x.mayEnter = true;

@@ -33,8 +33,13 @@ export class RuntimeInstance {
   numWaitingToEnter = 0;
   /** 🔀 The implicit thread of the sync or `callback` lifted task running core code now. */
   exclusiveThread: Thread | null = null;
+  /**
+   * 🔀 The implicit thread of the synchronous task running now, once a thread built-in needed
+   * it (async/sync-task.ts); null otherwise.
+   */
+  syncThread: Thread | null = null;
   /** 🔀 The instance's threads (ComponentInstance.threads). */
-  readonly threads = new ThreadTable();
+  readonly threads: ThreadTable;
   /** 🔀 context.get / set for synchronous tasks (async threads keep their own). */
   readonly context: (number | bigint)[] = [0, 0];
 
@@ -42,15 +47,31 @@ export class RuntimeInstance {
     this.parent = parent;
     this.root = root;
     this.handles = new HandleTableImpl(this);
+    this.threads = new ThreadTable(threadsOfRoot(root));
   }
+}
+
+const rootThreads = new WeakMap<Root, Set<Thread>>();
+
+/** 🔀 Every live thread of the instances one instantiateComponent call made. */
+export function threadsOfRoot(root: Root): Set<Thread> {
+  let s = rootThreads.get(root);
+  if (s === undefined) rootThreads.set(root, s = new Set());
+  return s;
 }
 
 /** A table of threads (CanonicalABI.md, "Table State"): index 0 reserved, free indices reused last first. */
 export class ThreadTable {
   readonly #array: (Thread | undefined)[] = [undefined];
   readonly #free: number[] = [];
+  readonly #all: Set<Thread>;
+
+  constructor(all: Set<Thread>) {
+    this.#all = all;
+  }
 
   add(t: Thread): number {
+    this.#all.add(t);
     const i = this.#free.pop();
     if (i !== undefined) {
       this.#array[i] = t;
@@ -65,8 +86,15 @@ export class ThreadTable {
   }
 
   remove(i: number): void {
-    if (this.#array[i] === undefined) return;
+    const t = this.#array[i];
+    if (t === undefined) return;
+    this.#all.delete(t);
     this.#array[i] = undefined;
     this.#free.push(i);
+  }
+
+  some(f: (t: Thread) => boolean): boolean {
+    for (const t of this.#array) if (t !== undefined && f(t)) return true;
+    return false;
   }
 }
