@@ -40,6 +40,7 @@ export {
   CompiledComponent, compileComponent, compileComponentSync, GuestResource, instantiateComponent, instantiateComponentSync,
   type ComponentExports, type ComponentFunction, type ComponentImports, type ComponentInstance, type GuestClass, type HostClass,
   type InstantiateOptions,
+  ComponentFuture, ComponentStream, type ComponentStreamReader, ErrorContext, onUncaughtTrap, type StreamChunk,
 } from './component/link/index.ts';
 export { ComponentError, ComponentTrap } from './core/errors.ts';
 export { createHandler, setTrailers, trailersOf, type AccessLogEntry, type Handler, type HandlerOptions, type ServeLimits } from './serve/index.ts';

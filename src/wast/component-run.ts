@@ -186,13 +186,13 @@ export class ComponentScriptRunner {
       case 'assert_invalid': this.#assertInvalid(c.line, c.component, c.message); return;
       case 'assert_unlinkable': {
         const compiled = compileComponentSync(this.#read(c.component));
-        const r = attempt(() => instantiateComponentSync(compiled, {}, { results: 'tagged' }));
+        const r = attempt(() => instantiateComponentSync(compiled, {}, { results: 'tagged', deadlock: 'trap' }));
         if (!(r instanceof LinkError)) throw new Failure(`expected a link error "${c.message}", got ${got(r)}`);
         return;
       }
       case 'assert_uninstantiable': {
         const compiled = compileComponentSync(this.#read(c.component));
-        expectTrap(attempt(() => instantiateComponentSync(compiled, {}, { results: 'tagged' })), c.message);
+        expectTrap(attempt(() => instantiateComponentSync(compiled, {}, { results: 'tagged', deadlock: 'trap' })), c.message);
         return;
       }
       case 'register': throw new Skip('register: component scripts cannot register instances yet');
@@ -235,7 +235,7 @@ export class ComponentScriptRunner {
   }
 
   #instantiateAs(compiled: CompiledComponent, id: string | undefined): void {
-    const r = attempt(() => instantiateComponentSync(compiled, {}, { results: 'tagged' }));
+    const r = attempt(() => instantiateComponentSync(compiled, {}, { results: 'tagged', deadlock: 'trap' }));
     if (r instanceof Error) throw new Failure(`instantiation failed: ${describe(r)}`);
     const live: Live = { instance: r as ComponentInstance, compiled };
     this.#current = live;

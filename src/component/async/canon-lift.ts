@@ -207,7 +207,7 @@ function hasPayload(e: unknown): e is { payload: unknown } {
  * `result` result with `results: 'throw'`: its ok payload, or a rejection with a ComponentError).
  * A trap rejects the promise; so does a call that can never finish (a deadlock).
  */
-export function asyncExport(func: AsyncFunc, ft: FuncT, shape: JsShape, makeError: (payload: unknown) => Error): (...args: unknown[]) => Promise<unknown> {
+export function asyncExport(func: AsyncFunc, ft: FuncT, shape: JsShape, makeError: (payload: unknown) => Error, trapsOnDeadlock = false): (...args: unknown[]) => Promise<unknown> {
   const throws = shape.results === 'throw' && isResultType(ft.result);
   const n = ft.params.length;
   const f = (...args: unknown[]): Promise<unknown> => new Promise<unknown>((resolve, reject) => {
@@ -217,6 +217,7 @@ export function asyncExport(func: AsyncFunc, ft: FuncT, shape: JsShape, makeErro
     }
     const call = {
       settled: false,
+      trapsOnDeadlock,
       fail: (e: unknown) => {
         if (call.settled) return;
         call.settled = true;

@@ -12,15 +12,18 @@
 // yields forever does not keep the process busy once nobody waits. It lets other microtasks
 // run after each step and other macrotasks (timers, I/O) every few milliseconds.
 //
-// The loop also ends calls that can never finish: when nothing is ready, no host promise is in
-// flight and host calls are still waiting, they fail with wasmtime's "deadlock detected" trap
-// (checked after a macrotask, so host code that was about to act gets its turn).
+// With the `deadlock: 'trap'` option the loop also ends calls that can never finish: when
+// nothing is ready, no host promise is in flight and host calls are still waiting, they fail
+// with wasmtime's "deadlock detected" trap (checked after a macrotask, so host code that was
+// about to act gets its turn). Without it they wait: JavaScript may act later.
 import { CalleeTrap, ComponentTrap } from '../../core/errors.ts';
 import type { Thread } from './thread.ts';
 
 /** A host's call into an async export, waiting for its result. */
 export interface HostCall {
   settled: boolean;
+  /** Rejected with the deadlock trap when nothing can progress (the `deadlock: 'trap'` option). */
+  readonly trapsOnDeadlock: boolean;
   /** Rejects the host's promise (a trap in the call's tree of tasks, or a deadlock). */
   fail(e: unknown): void;
 }
@@ -153,7 +156,8 @@ export class Store {
 
   /** Nothing is ready: if host calls wait and nothing can wake anything, they deadlocked. */
   #checkIdle(): void {
-    if (this.hostCalls.size === 0 || this.pendingHost > 0 || this.#idleCheck) return;
+    if (this.pendingHost > 0 || this.#idleCheck) return;
+    if (![...this.hostCalls].some((c) => c.trapsOnDeadlock)) return;
     this.#idleCheck = true;
     const epoch = this.epoch;
     setTimeout(() => {
@@ -166,7 +170,7 @@ export class Store {
         this.schedule();
         return;
       }
-      const calls = [...this.hostCalls];
+      const calls = [...this.hostCalls].filter((c) => c.trapsOnDeadlock);
       for (const c of calls) c.fail(new ComponentTrap('deadlock detected: event loop cannot make further progress', 'deadlock detected: event loop cannot make further progress'));
     }, 0);
   }

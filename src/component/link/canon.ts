@@ -68,7 +68,7 @@ function liftAsyncTyped(frame: Frame, x: AnyCanonFields, type: FuncT): AnyFn {
     inst, ft: type, core: frame.coreFuncs[x.func], memory: o.memory, realloc: o.realloc, encoding: o.encoding,
     postReturn: o.postReturn, async: o.async, callback: o.callback, handles: inst.handles, shape: inst.root.shape,
   });
-  return asyncExport(func, type, inst.root.shape, (payload) => new ComponentError(payload)) as AnyFn;
+  return asyncExport(func, type, inst.root.shape, (payload) => new ComponentError(payload), inst.root.deadlock === 'trap') as AnyFn;
 }
 
 /** 🔀 `canon lower` of an async-typed function (a guest's async function or a host function). */

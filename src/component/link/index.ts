@@ -17,6 +17,9 @@ export type { ComponentExports, ComponentFunction } from './exports.ts';
 export { GuestResource, type GuestClass } from './resource-object.ts';
 export type { HostClass } from './resource-type.ts';
 export { suspendingHost } from './jspi.ts';
+export {
+  ComponentFuture, ComponentStream, type ComponentStreamReader, ErrorContext, onUncaughtTrap, type StreamChunk,
+} from '../async/index.ts';
 
 export interface InstantiateOptions {
   /**
@@ -39,6 +42,14 @@ export interface InstantiateOptions {
    * (link/jspi.ts). Default false: everything is synchronous.
    */
   readonly jspi?: boolean;
+  /**
+   * 🔀 What an async export's call does when nothing can run any more (every task waits on
+   * something only a component could provide) and no host promise it waits on is pending:
+   * 'trap' rejects it with wasmtime's trap "deadlock detected: event loop cannot make further
+   * progress" (checked a macrotask later); 'wait' (default) keeps waiting, since JavaScript may
+   * still act later (call a synchronous export that lowers backpressure, read a stream).
+   */
+  readonly deadlock?: 'trap' | 'wait';
   /**
    * Extra imports for core modules, asked for at each core instantiation with the compiled
    * module (a host that rewrote a component's modules, as `tessera serve` does to give them a
@@ -66,7 +77,9 @@ type Input = Uint8Array | ArrayBuffer | Component | CompiledComponent;
 
 function walk(compiled: CompiledComponent, imports: ComponentImports, options: InstantiateOptions): Walk<ComponentInstance> {
   const shape: JsShape = { names: options.names ?? 'wit', results: options.results ?? 'throw' };
-  const root: Root = { shape, classes: new ResourceClasses(), jspi: options.jspi === true, coreImports: options.coreImports };
+  const root: Root = {
+    shape, classes: new ResourceClasses(), jspi: options.jspi === true, coreImports: options.coreImports, deadlock: options.deadlock ?? 'wait',
+  };
   return (function* () {
     const frame = yield* instantiateFrame(compiled, (name, e, f) => {
       const host = new HostImports(shape.names, (rid) => f.inst.handles.types.get(rid));

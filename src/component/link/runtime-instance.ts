@@ -15,6 +15,8 @@ export interface Root {
   readonly classes: ResourceClasses;
   /** The `jspi` instantiation option: lifts are promising, marked host functions suspending. */
   readonly jspi?: boolean;
+  /** 🔀 The `deadlock` instantiation option: 'trap' rejects calls that can never finish. */
+  readonly deadlock?: 'trap' | 'wait';
   /** The `coreImports` instantiation option: extra imports for each core instantiation. */
   readonly coreImports?: (module: WebAssembly.Module) => WebAssembly.Imports | undefined;
 }
