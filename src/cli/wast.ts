@@ -38,48 +38,53 @@ export function wastFiles(paths: readonly string[]): string[] {
   return out.sort();
 }
 
-/** Runs the scripts at or under `paths`. */
-export function runWastPaths(paths: readonly string[], options: WastRunOptions = {}): WastRun {
+type Outcomes = ReturnType<typeof runWast>;
+
+/** What not knowing a file's proposal reports: a failure, so a new folder is noticed. */
+const UNKNOWN_PROPOSAL: Outcomes = [{ line: 0, command: 'script', status: 'failed', message: 'a proposal Tessera does not know' }];
+
+/** The bookkeeping of one run over the scripts at or under `paths`, shared by the sync and async runners. */
+function wastRun(paths: readonly string[], options: WastRunOptions) {
   const root = options.root ?? process.cwd();
   const known = options.known ?? new Map<string, string>();
   const used = new Set<string>();
   const reports: FileReport[] = [];
   const start = performance.now();
-  for (const path of wastFiles(paths)) {
-    const file = relative(root, path).split(sep).join('/');
+  return {
+    files: wastFiles(paths).map((path) => {
+      const file = relative(root, path).split(sep).join('/');
+      return { path, file, features: featuresForPath(file) };
+    }),
+    record(file: string, outcomes: Outcomes, t0: number): void {
+      const report = tally(file, outcomes, known, used, performance.now() - t0);
+      reports.push(report);
+      options.onFile?.(report);
+    },
+    finish(): WastRun {
+      const stale = staleEntries(known, used, reports.map((r) => r.file));
+      return { reports, summary: summarize(reports, stale, performance.now() - start) };
+    },
+  };
+}
+
+/** Runs the scripts at or under `paths`. */
+export function runWastPaths(paths: readonly string[], options: WastRunOptions = {}): WastRun {
+  const run = wastRun(paths, options);
+  for (const { path, file, features } of run.files) {
     const t0 = performance.now();
-    const features = featuresForPath(file);
-    const outcomes = features === undefined
-      ? [{ line: 0, command: 'script' as const, status: 'failed' as const, message: 'a proposal Tessera does not know' }]
-      : runWast(readFileSync(path), { features });
-    const report = tally(file, outcomes, known, used, performance.now() - t0);
-    reports.push(report);
-    options.onFile?.(report);
+    run.record(file, features === undefined ? UNKNOWN_PROPOSAL : runWast(readFileSync(path), { features }), t0);
   }
-  const stale = staleEntries(known, used, reports.map((r) => r.file));
-  return { reports, summary: summarize(reports, stale, performance.now() - start) };
+  return run.finish();
 }
 
 /** runWastPaths, awaiting component scripts' async exports (🔀 component-model async/). */
 export async function runWastPathsAsync(paths: readonly string[], options: WastRunOptions = {}): Promise<WastRun> {
-  const root = options.root ?? process.cwd();
-  const known = options.known ?? new Map<string, string>();
-  const used = new Set<string>();
-  const reports: FileReport[] = [];
-  const start = performance.now();
-  for (const path of wastFiles(paths)) {
-    const file = relative(root, path).split(sep).join('/');
+  const run = wastRun(paths, options);
+  for (const { path, file, features } of run.files) {
     const t0 = performance.now();
-    const features = featuresForPath(file);
-    const outcomes = features === undefined
-      ? [{ line: 0, command: 'script' as const, status: 'failed' as const, message: 'a proposal Tessera does not know' }]
-      : await runWastAsync(readFileSync(path), { features });
-    const report = tally(file, outcomes, known, used, performance.now() - t0);
-    reports.push(report);
-    options.onFile?.(report);
+    run.record(file, features === undefined ? UNKNOWN_PROPOSAL : await runWastAsync(readFileSync(path), { features }), t0);
   }
-  const stale = staleEntries(known, used, reports.map((r) => r.file));
-  return { reports, summary: summarize(reports, stale, performance.now() - start) };
+  return run.finish();
 }
 
 export const wast: Command = {
