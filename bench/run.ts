@@ -8,6 +8,7 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { realBinaries } from '../test/real-binaries.ts';
+import { componentAsyncBench } from './component-async.ts';
 import { componentCallBench } from './component-call.ts';
 import { collectGarbage, FULL, measure, QUICK } from './measure.ts';
 import type { MeasureOptions } from './measure.ts';
@@ -65,6 +66,7 @@ const STANDALONE: Readonly<Record<string, (quick: boolean) => Promise<void>>> = 
   wasi: (quick) => wasiBench(quick),
   'wasi-p2': async (quick) => (await import('./wasi-p2.ts')).wasiP2Bench(quick),
   'component-call': (quick) => componentCallBench(quick),
+  'component-async': (quick) => componentAsyncBench(quick),
   // HTTP serving: tessera serve against jco serve and plain node:http (bench/serve.ts).
   serve: async (quick) => (await import('./serve.ts')).serveBench(quick),
 };
