@@ -20,7 +20,7 @@ import {
   asyncTrap, CALLBACK_EXIT, CALLBACK_WAIT, CALLBACK_YIELD, CANCELLED_EVENT, type EventTuple, NO_EVENT,
 } from './codes.ts';
 import { type CoreType, entryOf } from './jspi-trampolines.ts';
-import { store } from './store.ts';
+import { type HostCall, store } from './store.ts';
 import { type AsyncFunc, type LiftDef, type OnCancel, Task } from './task.ts';
 import { Thread } from './thread.ts';
 import { WaitableSet } from './waitable.ts';
@@ -215,29 +215,36 @@ export function asyncExport(func: AsyncFunc, ft: FuncT, shape: JsShape, makeErro
       reject(new TypeError(`expected ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`));
       return;
     }
-    const call = {
+    // The settling functions are dropped once used: tasks that outlive the call (they keep a
+    // reference to it) must not keep the promise, and so its result, reachable.
+    let settle: { resolve: (v: unknown) => void; reject: (e: unknown) => void } | null = { resolve, reject };
+    const call: HostCall = {
       settled: false,
       trapsOnDeadlock,
       fail: (e: unknown) => {
-        if (call.settled) return;
+        const s = settle;
+        if (s === null) return;
+        settle = null;
         call.settled = true;
         store.hostCalls.delete(call);
-        reject(e);
+        s.reject(e);
       },
     };
     store.hostCalls.add(call);
     store.schedule();
     const onResolve = (r: readonly unknown[] | null): void => {
-      if (call.settled) return;
+      const s = settle;
+      if (s === null) return;
+      settle = null;
       call.settled = true;
       store.hostCalls.delete(call);
       if (r === null) {
-        reject(new Error('the call was cancelled'));
+        s.reject(new Error('the call was cancelled'));
         return;
       }
       const v = r[0];
-      if (throws && (v as { tag: string }).tag === 'err') reject(makeError((v as { val: unknown }).val));
-      else resolve(throws ? (v as { val: unknown }).val : v);
+      if (throws && (v as { tag: string }).tag === 'err') s.reject(makeError((v as { val: unknown }).val));
+      else s.resolve(throws ? (v as { val: unknown }).val : v);
     };
     try {
       func(() => args, onResolve, null, call);

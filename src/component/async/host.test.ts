@@ -3,9 +3,11 @@
 // futures cross as ComponentStream / ComponentFuture and as web streams, iterables and promises.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ComponentError, Trap } from '../../core/errors.ts';
 import { parseComponent } from '../text/parse.ts';
-import { ComponentFuture, ComponentStream, ErrorContext, instantiateComponent } from '../link/index.ts';
+import { ComponentFuture, ComponentStream, ErrorContext, instantiateComponent, onUncaughtTrap } from '../link/index.ts';
 
 type Fn = (...args: unknown[]) => unknown;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -241,6 +243,41 @@ test('a component streams to JavaScript: read(), async iteration, getReader() an
   assert.ok(web instanceof ReadableStream);
   const bytes = new Uint8Array(await new Response(web as ReadableStream<Uint8Array>).arrayBuffer());
   assert.deepEqual([...bytes], [0, 1, 2, 3]);
+});
+
+test('a stream JavaScript drops unread is dropped when collected: the writer sees DROPPED', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const { exports } = await instantiateComponent(parseComponent(COUNT_UP));
+  // The writer loops until everything is written, or the reader dropped (DROPPED ends it
+  // with fewer bytes: the loop exits when a write reports progress 0 and DROPPED).
+  let s: unknown = await (exports['count-up'] as Fn)(6);
+  assert.ok(s instanceof ComponentStream);
+  const weak = new WeakRef(s);
+  s = undefined;
+  // deref() keeps its target alive to the end of the job: collect in a later one, then look.
+  let collected = false;
+  for (let i = 0; i < 20 && !collected; i++) {
+    await sleep(1);
+    gc();
+    collected = weak.deref() === undefined;
+  }
+  assert.ok(collected);
+  // The writer is told once the registry's cleanup has run: its next write, on an end whose
+  // reader dropped, traps. Tasks run while JavaScript waits for something: read streams of
+  // another instance meanwhile (the trap poisons the writer's instance) until it happened.
+  let trap: unknown;
+  onUncaughtTrap((e) => { trap = e; });
+  try {
+    const other = await instantiateComponent(parseComponent(COUNT_UP));
+    for (let i = 0; i < 100 && trap === undefined; i++) {
+      await sleep(2);
+      for await (const chunk of await (other.exports['count-up'] as Fn)(4) as ComponentStream) void chunk;
+    }
+  } finally {
+    onUncaughtTrap(undefined);
+  }
+  assert.match(String(trap), /cannot write to stream after being notified that the readable end dropped/);
 });
 
 test('a component stream passed to another component moves its readable end (no JavaScript copy)', async () => {

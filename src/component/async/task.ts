@@ -38,6 +38,9 @@ export interface LiftDef {
   readonly encoding: string;
 }
 
+const NO_ARGS: OnStart = () => [];
+const RESOLVED_ALREADY: OnResolve = () => {};
+
 const INITIAL = 1;
 const STARTED = 2;
 const PENDING_CANCEL = 3;
@@ -53,8 +56,10 @@ export class Task {
 
   readonly def: LiftDef;
   readonly inst: RuntimeInstance;
-  readonly onStart: OnStart;
-  readonly onResolve: OnResolve;
+  // Released once used: a task that keeps running after returning must not keep its caller's
+  // arguments or result (a stream handed to JavaScript) reachable.
+  onStart: OnStart;
+  onResolve: OnResolve;
   /** The host call this task's tree began from (traps and deadlocks end it). */
   readonly hostCall: HostCall | null;
   state = INITIAL;
@@ -179,7 +184,9 @@ export class Task {
   /** Task.start: the caller's arguments. */
   start(): readonly unknown[] {
     this.state = STARTED;
-    return this.onStart();
+    const args = this.onStart();
+    this.onStart = NO_ARGS;
+    return args;
   }
 
   /** Task.return_. */
@@ -187,7 +194,9 @@ export class Task {
     if (this.state === RESOLVED) asyncTrap('invalid task operation', '`task.return` or `task.cancel` called more than once for current task');
     endBorrows();
     this.state = RESOLVED;
-    this.onResolve(result);
+    const resolve = this.onResolve;
+    this.onResolve = RESOLVED_ALREADY;
+    resolve(result);
   }
 
   /** Task.cancel. */
@@ -196,6 +205,8 @@ export class Task {
     if (this.state !== CANCEL_DELIVERED) asyncTrap('invalid task operation', '`task.cancel` called by task which has not been cancelled');
     endBorrows?.();
     this.state = RESOLVED;
-    this.onResolve(null);
+    const resolve = this.onResolve;
+    this.onResolve = RESOLVED_ALREADY;
+    resolve(null);
   }
 }

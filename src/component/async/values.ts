@@ -133,6 +133,15 @@ export interface ComponentStreamReader {
   readonly closed: Promise<void>;
 }
 
+/**
+ * A readable end JavaScript let go of without reading to the end or cancelling is dropped when
+ * collected, so the writer sees DROPPED instead of waiting for a reader forever.
+ */
+const unread = new FinalizationRegistry<SharedStream | SharedFuture>((shared) => {
+  shared.drop();
+  store.schedule();
+});
+
 /** The readable end of a component's stream, given to JavaScript. */
 export class ComponentStream implements AsyncIterable<StreamChunk> {
   #shared: SharedStream | null;
@@ -147,6 +156,7 @@ export class ComponentStream implements AsyncIterable<StreamChunk> {
     this.#shared = shared;
     this.#t = shared.t;
     this.#closed = new Promise((resolve) => { this.#close = resolve; });
+    unread.register(this, shared, this);
   }
 
   /** The element type's chunk kind: 'bytes' for stream<u8>, 'numbers', 'values' or 'count'. */
@@ -192,6 +202,7 @@ export class ComponentStream implements AsyncIterable<StreamChunk> {
   #end(): void {
     const s = this.#shared;
     this.#shared = null;
+    unread.unregister(this);
     s?.drop();
     this.#close();
   }
@@ -243,6 +254,7 @@ export class ComponentStream implements AsyncIterable<StreamChunk> {
     if (s === null || this.#used) throw new TypeError('this stream was already read or passed on');
     this.#shared = null;
     this.#used = true;
+    unread.unregister(this);
     return s;
   }
 }
@@ -257,6 +269,7 @@ export class ComponentFuture implements PromiseLike<unknown> {
   constructor(shared: SharedFuture) {
     this.#shared = shared;
     this.#t = shared.t;
+    unread.register(this, shared, this);
   }
 
   #read(): Promise<unknown> {
@@ -266,6 +279,7 @@ export class ComponentFuture implements PromiseLike<unknown> {
     this.#value = new Promise<unknown>((resolve, reject) => {
       const buf = new HostWritableBuffer(this.#t.size, 1);
       store.hostWaiters++;
+      unread.unregister(this);
       shared.read(null, buf, (result) => {
         store.hostWaiters--;
         this.#shared = null;
@@ -290,6 +304,7 @@ export class ComponentFuture implements PromiseLike<unknown> {
   cancel(): void {
     const s = this.#shared;
     this.#shared = null;
+    unread.unregister(this);
     s?.drop();
   }
 
@@ -298,6 +313,7 @@ export class ComponentFuture implements PromiseLike<unknown> {
     const s = this.#shared;
     if (s === null || this.#value !== undefined) throw new TypeError('this future was already read or passed on');
     this.#shared = null;
+    unread.unregister(this);
     return s;
   }
 }
