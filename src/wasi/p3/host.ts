@@ -1,0 +1,92 @@
+// The WASI 0.3 host (https://github.com/WebAssembly/WASI/releases/tag/v0.3.0), on the
+// Component Model's native async (src/component/async): one object per guest holding its
+// arguments, environment, standard streams, clocks and randomness, giving the interfaces as
+// the import object `instantiateComponent` takes. Deny by default, as the 0.2 host.
+//
+// This is the start of issue 11's second half: wasi:cli (environment, exit, stdin, stdout,
+// stderr, the terminal interfaces), wasi:clocks (monotonic-clock, system-clock) and wasi:random
+// (random, insecure, insecure-seed). wasi:filesystem, wasi:sockets and wasi:http at 0.3.0, and
+// `tessera run` / `tessera serve` detecting 0.3 worlds, are not done yet.
+import { ComponentError, WasiExit } from '../../core/errors.ts';
+import {
+  type CompiledComponent, type ComponentImports, type ComponentInstance, type InstantiateOptions, instantiateComponent,
+} from '../../component/link/index.ts';
+import { type Clocks, defaultClocks } from '../shared/clocks.ts';
+import { cryptoRandom } from '../shared/random.ts';
+import { EMPTY_INPUT, type InputStream as ByteInput, NULL_OUTPUT, type OutputStream as ByteOutput } from '../shared/stdio.ts';
+import { environment, exit, stdio } from './cli.ts';
+import { monotonicClock, randomInterfaces, systemClock } from './clocks-random.ts';
+
+/** The 0.3 release these interfaces implement. */
+export const WASI_P3_VERSION = '0.3.0';
+
+export interface WasiP3Options {
+  /** argv, program name first. */
+  readonly args?: readonly string[];
+  /** Variables as `{ NAME: value }` or `NAME=value` strings: exactly what the guest sees. */
+  readonly env?: Readonly<Record<string, string>> | readonly string[];
+  /** What `get-initial-cwd` answers (default: none, as wasmtime). */
+  readonly cwd?: string;
+  readonly stdin?: ByteInput;
+  readonly stdout?: ByteOutput;
+  readonly stderr?: ByteOutput;
+  readonly clocks?: Partial<Clocks>;
+  readonly random?: (into: Uint8Array) => void;
+}
+
+function envPairs(env: WasiP3Options['env']): [string, string][] {
+  if (env === undefined) return [];
+  if (Array.isArray(env)) {
+    return (env as readonly string[]).map((s) => {
+      const eq = s.indexOf('=');
+      return eq < 0 ? [s, ''] : [s.slice(0, eq), s.slice(eq + 1)];
+    });
+  }
+  return Object.entries(env as Readonly<Record<string, string>>);
+}
+
+export class WasiP3 {
+  /** The interfaces, keyed as a 0.3.0 component imports them (`wasi:cli/stdout@0.3.0`). */
+  readonly imports: ComponentImports;
+
+  constructor(options: WasiP3Options = {}) {
+    const clocks: Clocks = { ...defaultClocks(), ...options.clocks };
+    const io = stdio({ stdin: options.stdin ?? EMPTY_INPUT, stdout: options.stdout ?? NULL_OUTPUT, stderr: options.stderr ?? NULL_OUTPUT });
+    const random = randomInterfaces(options.random ?? cryptoRandom);
+    const v = `@${WASI_P3_VERSION}`;
+    const interfaces: Record<string, unknown> = {
+      [`wasi:cli/environment${v}`]: environment(options.args ?? [], envPairs(options.env), options.cwd),
+      [`wasi:cli/exit${v}`]: exit(),
+      [`wasi:clocks/types${v}`]: {},
+      [`wasi:clocks/monotonic-clock${v}`]: monotonicClock(clocks),
+      [`wasi:clocks/system-clock${v}`]: systemClock(clocks),
+    };
+    for (const [name, i] of Object.entries(io)) interfaces[`wasi:cli/${name}${v}`] = i;
+    for (const [name, i] of Object.entries(random)) interfaces[`wasi:random/${name}${v}`] = i;
+    this.imports = interfaces;
+  }
+
+  /** Instantiates a component with these imports (and `extra` ones, e.g. for other interfaces). */
+  instantiate(component: Uint8Array | CompiledComponent, extra: ComponentImports = {}, options: InstantiateOptions = {}): Promise<ComponentInstance> {
+    return instantiateComponent(component, { ...this.imports, ...extra }, options);
+  }
+
+  /**
+   * Runs a `wasi:cli/command` component: calls its `wasi:cli/run@0.3.0` export and returns the
+   * exit status (0 for ok, 1 for err, or the code given to `exit-with-code`).
+   */
+  async run(component: Uint8Array | CompiledComponent, extra: ComponentImports = {}): Promise<number> {
+    const { exports } = await this.instantiate(component, extra);
+    const runIface = exports[`wasi:cli/run@${WASI_P3_VERSION}`] as Record<string, unknown> | undefined;
+    const run = runIface?.run;
+    if (typeof run !== 'function') throw new TypeError(`the component does not export wasi:cli/run@${WASI_P3_VERSION}`);
+    try {
+      await (run as () => Promise<unknown>)();
+      return 0;
+    } catch (e) {
+      if (e instanceof WasiExit) return e.code;
+      if (e instanceof ComponentError) return 1;
+      throw e;
+    }
+  }
+}
