@@ -289,6 +289,40 @@ test('a component stream passed to another component moves its readable end (no 
   await assert.rejects(async () => (consumer.exports.sum as Fn)(s), /already read or passed on/);
 });
 
+test('when a writer traps, its instance\'s streams end for their readers instead of hanging', async () => {
+  const { exports } = await instantiateComponent(parseComponent(`(component ${LIBC}
+    (type $ST (stream u8))
+    (canon stream.new $ST (core func $new))
+    (canon stream.write $ST (memory $mem) (core func $write))
+    (canon task.return (result $ST) (core func $ret))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "new" (func $new (result i64)))
+      (import "" "write" (func $write (param i32 i32 i32) (result i32)))
+      (import "" "ret" (func $ret (param i32)))
+      (func (export "f")
+        (local $ends i64)
+        (local.set $ends (call $new))
+        (call $ret (i32.wrap_i64 (local.get $ends)))
+        (i32.store (i32.const 100) (i32.const 0x0201))
+        (drop (call $write (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32))) (i32.const 100) (i32.const 2)))
+        unreachable))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem)) (export "new" (func $new)) (export "write" (func $write)) (export "ret" (func $ret))))))
+    (func (export "f") async (result $ST) (canon lift (core func $m "f") async))
+  )`));
+  let trap: unknown;
+  onUncaughtTrap((e) => { trap = e; });
+  try {
+    const s = await (exports.f as Fn)() as ComponentStream;
+    assert.deepEqual(await s.read(), new Uint8Array([1, 2]));
+    assert.equal(await s.read(), undefined);
+  } finally {
+    onUncaughtTrap(undefined);
+  }
+  assert.ok(trap instanceof Trap && trap.kind === 'unreachable');
+});
+
 const FUTURES = `(component ${LIBC}
   (type $FT (future u32))
   (canon future.new $FT (core func $new))

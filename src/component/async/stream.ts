@@ -230,6 +230,8 @@ export class CopyEnd extends Waitable {
    * wasmtime reports and async/cancel-stream.wast expects).
    */
   partial = false;
+  /** Dropped because its instance trapped (values.ts, releaseEnds). */
+  released = false;
 
   constructor(shared: SharedStream | SharedFuture, readable: boolean) {
     super();

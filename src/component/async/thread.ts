@@ -14,6 +14,7 @@ import { enterFrom, leaveTo, mayEnterFrom, setCurrentInstance } from '../link/gu
 import type { RuntimeInstance } from '../link/runtime-instance.ts';
 import { BLOCK, requestBlock, setStackHooks } from './jspi-trampolines.ts';
 import { store } from './store.ts';
+import { releaseEnds } from './values.ts';
 import type { Task } from './task.ts';
 
 type Core = number | bigint;
@@ -338,6 +339,7 @@ export class Thread {
     // A CalleeTrap stands for a trap reported by the thread it happened in.
     if (e instanceof CalleeTrap || this.#failed) return;
     this.#failed = true;
+    releaseEnds(this.inst);
     store.reportTrap(this.task.hostCall, translateError(e));
   }
 }

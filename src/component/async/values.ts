@@ -75,6 +75,20 @@ export function lowerErrorContext(handles: HandleTableImpl, v: unknown): number 
   return handles.add(ec);
 }
 
+/**
+ * An instance trapped (it is poisoned for good): the stream and future ends it holds are
+ * dropped, so whoever is on the other side (JavaScript reading a stream it wrote, another
+ * component) sees DROPPED instead of waiting forever.
+ */
+export function releaseEnds(inst: RuntimeInstance): void {
+  for (const e of inst.handles.entries()) {
+    if (!(e instanceof CopyEnd) || e.released) continue;
+    e.released = true;
+    e.shared.drop();
+  }
+  store.schedule();
+}
+
 // ---- lifting and lowering readable ends ----
 
 function endTrap(kind: 'stream' | 'future', what: string): never {

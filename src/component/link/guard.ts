@@ -21,6 +21,7 @@ import { ComponentTrap, Trap, UncaughtException } from '../../core/errors.ts';
 import { translateError } from '../../runtime/traps.ts';
 import type { RuntimeInstance } from './runtime-instance.ts';
 import { endSyncTask } from '../async/sync-task.ts';
+import { releaseEnds } from '../async/values.ts';
 
 type Fn = (...args: never[]) => unknown;
 type AnyFn = (...args: unknown[]) => unknown;
@@ -132,8 +133,12 @@ function leave(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number)
  */
 function fail(inst: RuntimeInstance, caller: RuntimeInstance | null, n: number, e: unknown): never {
   const t = translateError(e);
-  if (t instanceof Trap || t instanceof UncaughtException) current = caller;
-  else leave(inst, caller, n);
+  if (t instanceof Trap || t instanceof UncaughtException) {
+    current = caller;
+    releaseEnds(inst);
+  } else {
+    leave(inst, caller, n);
+  }
   throw t;
 }
 

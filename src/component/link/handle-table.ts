@@ -118,6 +118,11 @@ export class HandleTableImpl implements HandleTable {
     return this.#entry(i);
   }
 
+  /** Every entry now (for releasing what a trapped instance held). */
+  *entries(): IterableIterator<object> {
+    for (const e of this.#entries) if (e !== undefined) yield e;
+  }
+
   /** Table.remove. */
   remove(i: number): object {
     const e = this.#entry(i);
