@@ -12,7 +12,8 @@ import { CalleeTrap, Trap } from '../../core/errors.ts';
 import { translateError } from '../../runtime/traps.ts';
 import { enterFrom, leaveTo, mayEnterFrom, setCurrentInstance } from '../link/guard.ts';
 import type { RuntimeInstance } from '../link/runtime-instance.ts';
-import { BLOCK, requestBlock, setStackHooks } from './jspi-trampolines.ts';
+import { asyncTrap } from './codes.ts';
+import { BLOCK, jspiSupported, requestBlock, setStackHooks } from './jspi-trampolines.ts';
 import { store } from './store.ts';
 import { releaseEnds } from './values.ts';
 import type { Task } from './task.ts';
@@ -161,6 +162,9 @@ export class Thread {
    * the built-in's `try` to return.
    */
   blockStack(ready: (() => boolean) | null, cancellable: boolean, after: (cancelled: boolean) => unknown, yielding = false): typeof BLOCK {
+    if (!jspiSupported) {
+      asyncTrap('cannot block a synchronous task before returning', 'cannot block a synchronous task before returning: this JavaScript engine has no JSPI (WebAssembly.Suspending), so core code cannot wait');
+    }
     this.cancellable = cancellable;
     this.#afterWake = after;
     if (ready !== null) this.startWaiting(ready, yielding);
