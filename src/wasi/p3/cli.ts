@@ -5,31 +5,18 @@
 // guest's stream<u8> and the host drains it into its output; each also gives a future that
 // settles, with ok or an error code, once the stream is done. Deny by default, as the 0.2 host:
 // no arguments, no variables, empty stdin and discarded output unless granted.
-import { WasiExit } from '../../core/errors.ts';
+import { environment as environmentP2 } from '../p2/cli.ts';
 import type { ComponentStream } from '../../component/link/index.ts';
 import type { InputStream as ByteInput, OutputStream as ByteOutput } from '../shared/stdio.ts';
 
-/** `wasi:cli/environment` */
+/** `wasi:cli/environment`: 0.2's, with `initial-cwd` renamed `get-initial-cwd` in 0.3. */
 export function environment(args: readonly string[], env: readonly (readonly [string, string])[], cwd: string | undefined) {
-  // Fresh arrays per call: the runtime may keep what a host function returns.
-  return {
-    'get-environment': (): [string, string][] => env.map(([k, v]) => [k, v]),
-    'get-arguments': (): string[] => [...args],
-    'get-initial-cwd': (): string | undefined => cwd,
-  };
+  const { 'initial-cwd': initialCwd, ...rest } = environmentP2(args, env, cwd);
+  return { ...rest, 'get-initial-cwd': initialCwd };
 }
 
-/** `wasi:cli/exit`: unwinds the guest with a WasiExit; `WasiP3.run` turns it into a status. */
-export function exit() {
-  return {
-    exit(status: { readonly tag: 'ok' | 'err' }): never {
-      throw new WasiExit(status.tag === 'ok' ? 0 : 1);
-    },
-    'exit-with-code'(code: number): never {
-      throw new WasiExit(code & 0xff);
-    },
-  };
-}
+/** `wasi:cli/exit`: the same as 0.2's; `WasiP3.run` turns the WasiExit into a status. */
+export { exit } from '../p2/cli.ts';
 
 /** `result<_, error-code>` as a value inside a future. */
 type Outcome = { tag: 'ok' } | { tag: 'err'; val: 'io' | 'illegal-byte-sequence' | 'pipe' };
