@@ -23,6 +23,12 @@ import { I32, I64, isDefaultable } from './type-codes.ts';
 export interface ValidateOptions {
   /** The features the module may use (default: all Tessera knows). */
   features?: FeatureSet;
+  /**
+   * Validate function bodies (default true). False checks everything else (types, imports,
+   * exports, constant expressions, segments): for a caller about to hand the module to an
+   * engine that validates bodies itself (compileComponent), the bodies are then not even decoded.
+   */
+  bodies?: boolean;
 }
 
 /**
@@ -34,7 +40,7 @@ export function validateModule(input: Module | Uint8Array | ArrayBuffer, options
   const features = options.features ?? ALL_FEATURES;
   const m = input instanceof Uint8Array || input instanceof ArrayBuffer ? decodeModule(input, { features }) : input;
   try {
-    new ModuleValidator(m, features).run();
+    new ModuleValidator(m, features).run(options.bodies !== false);
   } catch (e) {
     // The spec decodes the whole module before validating it: a malformed body anywhere
     // wins over an invalid instruction, as it would in a decoder that reads everything first.
@@ -201,7 +207,7 @@ class ModuleValidator {
     return refs;
   }
 
-  run(): void {
+  run(bodies: boolean): void {
     const m = this.m;
     const ctx = this.ctx;
     const importedGlobals = m.imports.filter((i) => i.desc.kind === 'global').length;
@@ -245,6 +251,7 @@ class ModuleValidator {
     if (m.dataCount !== undefined && m.dataCount !== m.datas.length) {
       this.fail('data count and data section have inconsistent lengths', 'datacount');
     }
+    if (!bodies) return;
     const imported = ctx.funcs.length - m.funcs.length;
     for (let k = 0; k < m.funcs.length; k++) this.#func(m.funcs[k], ctx.funcs[imported + k]);
   }

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ComponentTrap, LinkError, Trap, ValidationError } from '../../core/errors.ts';
 import { parseComponent } from '../text/parse.ts';
-import { compileComponent, instantiateComponent, instantiateComponentSync } from './index.ts';
+import { encodeComponent } from '../binary/encode.ts';
+import { compileComponent, compileComponentSync, instantiateComponent, instantiateComponentSync } from './index.ts';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -48,6 +49,21 @@ test('an instance member is named by its path', () => {
 test('an invalid component is a ValidationError', async () => {
   const c = parseComponent(`(component (core module $M) (core instance (instantiate $M)) (export "f" (func 0)))`);
   await assert.rejects(compileComponent(c), ValidationError);
+});
+
+test('an invalid core function body is still a ValidationError with its position, sync and async', async () => {
+  // The engine validates bodies first; Tessera words its refusal.
+  const text = `(component\n  (core module $M (func (export "f") (result i32) (i64.const 1))))`;
+  const bytes = encodeComponent(parseComponent(text));
+  const check = (e: unknown): boolean => {
+    assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${String(e)}`);
+    assert.match(e.message, /type mismatch/);
+    assert.equal(typeof e.offset, 'number');
+    return true;
+  };
+  await assert.rejects(compileComponent(bytes), check);
+  assert.throws(() => compileComponentSync(bytes), check);
+  await assert.rejects(compileComponent(parseComponent(text)), (e) => e instanceof ValidationError && /2:/.test(e.message));
 });
 
 const CALLBACK = parseComponent(`(component

@@ -34,6 +34,8 @@ export interface ValidateComponentOptions {
    * checked: the runtime instantiates from these resolved types instead of resolving again.
    */
   scopes?: Map<Component, Scope>;
+  /** Validate core function bodies (default true); see ValidateOptions.bodies. */
+  coreBodies?: boolean;
 }
 
 /** Validates a component; throws ValidationError (the first problem found). Returns it. */
@@ -92,7 +94,7 @@ class Validator {
   }
 
   coreModule(s: Scope, module: Module): void {
-    validateModule(module, this.options.features === undefined ? {} : { features: this.options.features });
+    validateModule(module, { features: this.options.features, bodies: this.options.coreBodies });
     // Explainer.md, "Import and Export Definitions": core imports inside components are
     // named by module and name together, which must be unique.
     const keys = new Set<string>();
