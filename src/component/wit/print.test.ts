@@ -46,6 +46,36 @@ test('print → parse → resolve gives the same text again', () => {
   assert.deepEqual([...world.exports.keys()], ['local:demo/api@1.0.0']);
 });
 
+test('docs on record fields, variant and enum cases and flags are printed with them', () => {
+  const text = `package a:b;
+
+interface i {
+  record r {
+    /// The width.
+    w: u32,
+    h: u32,
+  }
+  variant v {
+    /// Nothing.
+    none,
+    /// Some text.
+    /// Two lines.
+    text(string),
+  }
+  enum e {
+    /// First.
+    one,
+  }
+  flags f {
+    /// Readable.
+    read,
+  }
+}
+`;
+  const { resolve, main } = resolveWitText({ 'x.wit': text });
+  assert.equal(printWit(resolve, main), text);
+});
+
 test('errors are ParseErrors with line:column and wasm-tools wording', () => {
   const cases: [string, string, number, number][] = [
     ['package a:b;\ninterface i { type t = bar; }', 'type `bar` does not exist', 2, 24],

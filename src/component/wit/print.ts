@@ -138,12 +138,21 @@ function typeItems(resolve: Resolve, pkgId: PackageId, ids: TypeId[], funcs: Fun
     }
     docs(out, def.docs, indent);
     gates(out, def.stability, indent);
-    const list = (items: string[]) => (items.length ? `{\n${items.map((i) => `${indent}  ${i},`).join('\n')}\n${indent}}` : '{}');
+    // Members print one per line, each after its own doc comment.
+    const list = <T extends { docs?: string }>(items: readonly T[], text: (item: T) => string): string => {
+      if (items.length === 0) return '{}';
+      const lines: string[] = [];
+      for (const item of items) {
+        docs(lines, item.docs, `${indent}  `);
+        lines.push(`${indent}  ${text(item)},`);
+      }
+      return `{\n${lines.join('\n')}\n${indent}}`;
+    };
     switch (k.tag) {
-      case 'record': out.push(`${indent}record ${name} ${list(k.fields.map((f) => `${ident(f.name)}: ${typeText(resolve, f.type)}`))}`); break;
-      case 'variant': out.push(`${indent}variant ${name} ${list(k.cases.map((c) => (c.type === undefined ? ident(c.name) : `${ident(c.name)}(${typeText(resolve, c.type)})`)))}`); break;
-      case 'enum': out.push(`${indent}enum ${name} ${list(k.cases.map((c) => ident(c.name)))}`); break;
-      case 'flags': out.push(`${indent}flags ${name} ${list(k.flags.map((c) => ident(c.name)))}`); break;
+      case 'record': out.push(`${indent}record ${name} ${list(k.fields, (f) => `${ident(f.name)}: ${typeText(resolve, f.type)}`)}`); break;
+      case 'variant': out.push(`${indent}variant ${name} ${list(k.cases, (c) => (c.type === undefined ? ident(c.name) : `${ident(c.name)}(${typeText(resolve, c.type)})`))}`); break;
+      case 'enum': out.push(`${indent}enum ${name} ${list(k.cases, (c) => ident(c.name))}`); break;
+      case 'flags': out.push(`${indent}flags ${name} ${list(k.flags, (c) => ident(c.name))}`); break;
       case 'resource': {
         const own = funcs.filter((f) => f.kind.tag !== 'freestanding' && f.kind.resource === id);
         if (own.length === 0) {
