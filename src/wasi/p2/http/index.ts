@@ -10,7 +10,7 @@ import { Fields } from './fields.ts';
 import type { HttpErrorCode, HttpTransport } from './transport.ts';
 import {
   FutureIncomingResponse, FutureTrailers, httpErrorCode, IncomingBody, IncomingRequest, IncomingResponse, methodName,
-  OutgoingBody, OutgoingRequest, OutgoingResponse, RequestOptions, ResponseOutparam,
+  OutgoingBody, OutgoingRequest, OutgoingResponse, RequestOptions, ResponseOutparam, type Scheme,
 } from './types.ts';
 
 export interface HttpContext extends IoContext {
@@ -55,23 +55,33 @@ function ms(ns: bigint | undefined): number | undefined {
   return ns === undefined ? undefined : Number(ns / NS_PER_MS);
 }
 
+/**
+ * The URL an outgoing request goes to, if the allow-list grants its host and port; otherwise
+ * `err` with the wasi:http error code (the same rules for 0.2's outgoing-handler and 0.3's
+ * client).
+ */
+export function grantedUrl(policy: NetPolicy, scheme: Scheme | undefined, authority: string | undefined, path: string | undefined): URL {
+  if (authority === undefined || authority === '') fail({ tag: 'HTTP-request-URI-invalid' });
+  // wasmtime's default scheme is HTTPS.
+  const s = scheme ?? { tag: 'HTTPS' };
+  if (s.tag === 'other') fail({ tag: 'HTTP-protocol-error' });
+  let url: URL;
+  try {
+    url = new URL(`${s.tag === 'HTTP' ? 'http' : 'https'}://${authority}${path ?? '/'}`);
+  } catch {
+    return fail({ tag: 'HTTP-request-URI-invalid' });
+  }
+  const port = url.port === '' ? (s.tag === 'HTTP' ? 80 : 443) : Number(url.port);
+  if (!policy.allowsName(url.hostname, port)) fail({ tag: 'HTTP-request-denied' });
+  return url;
+}
+
 /** `wasi:http/outgoing-handler`: sends a request if the allow-list grants its host and port. */
 export function outgoingHandler(cx: HttpContext) {
   return {
     handle(request: OutgoingRequest, options: RequestOptions | undefined): FutureIncomingResponse {
       const t = request.target;
-      if (t.authority === undefined || t.authority === '') fail({ tag: 'HTTP-request-URI-invalid' });
-      // wasmtime's default scheme is HTTPS.
-      const scheme = t.scheme ?? { tag: 'HTTPS' };
-      if (scheme.tag === 'other') fail({ tag: 'HTTP-protocol-error' });
-      let url: URL;
-      try {
-        url = new URL(`${scheme.tag === 'HTTP' ? 'http' : 'https'}://${t.authority}${t.path ?? '/'}`);
-      } catch {
-        return fail({ tag: 'HTTP-request-URI-invalid' });
-      }
-      const port = url.port === '' ? (scheme.tag === 'HTTP' ? 80 : 443) : Number(url.port);
-      if (!cx.policy.allowsName(url.hostname, port)) fail({ tag: 'HTTP-request-denied' });
+      const url = grantedUrl(cx.policy, t.scheme, t.authority, t.path);
       const transport = cx.transport ?? fail({ tag: 'internal-error', val: 'this host cannot send HTTP requests' });
       const sent = transport({
         method: methodName(t.method), url, headers: t.headers.list, body: t.body?.pipe,

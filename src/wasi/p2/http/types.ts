@@ -37,12 +37,12 @@ function refuse(): never {
 }
 
 /** A request target: an absolute path with an optional query, and no spaces or controls. */
-function validPath(p: string): boolean {
+export function validPath(p: string): boolean {
   return /^[^\s\x00-\x1f\x7f#]*$/.test(p) && (p === '' || p.startsWith('/') || p === '*' || p.startsWith('?'));
 }
 
 /** An authority: host (name, IPv4 or [IPv6]) with an optional port. */
-function validAuthority(a: string): boolean {
+export function validAuthority(a: string): boolean {
   return /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._~%!$&'()*+,;=-]*)(:\d{0,5})?$/.test(a) && !a.includes('@');
 }
 
