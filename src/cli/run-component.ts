@@ -1,7 +1,13 @@
-// `tessera run` for components: instantiates a WASI 0.2 component with the 0.2 host
-// (src/wasi/p2) and runs its `wasi:cli/run` export, or calls the export `--invoke` names with
-// arguments in WAVE and prints its result in WAVE (as `wasmtime run --invoke` does). Loaded
-// only for components, so running a core module pays nothing for it.
+// `tessera run` for components: instantiates a WASI component and runs its `wasi:cli/run`
+// export, or calls the export `--invoke` names with arguments in WAVE and prints its result in
+// WAVE (as `wasmtime run --invoke` does). Loaded only for components, so running a core module
+// pays nothing for it.
+//
+// The world is told by the names: 0.2.x interfaces come from the 0.2 host (src/wasi/p2),
+// 0.3.x ones from the 0.3 host (src/wasi/p3), built only when the component imports a 0.3
+// interface or exports 0.3's `wasi:cli/run`. A component importing both gets both, as wasmtime
+// links both (the two hosts share the process's stdio and the same preopened directories, each
+// with its own descriptors); it runs 0.3's `wasi:cli/run` when it exports that, else 0.2's.
 import { basename } from 'node:path';
 import type { Component } from '../component/ast.ts';
 import { type CompiledComponent, compileComponent, type ComponentInstance } from '../component/link/index.ts';
@@ -13,6 +19,7 @@ import { jspiSupported } from '../runtime/jspi.ts';
 import { trapFromEngine } from '../runtime/traps.ts';
 import { nodeStderr, nodeStdin, nodeStdinAsync, nodeStdout, stdinIsFile } from '../wasi/node.ts';
 import { runCommand, runExport, WasiP2 } from '../wasi/p2/host.ts';
+import { p3Interface, runExportP3, WasiP3 } from '../wasi/p3/host.ts';
 import { NetPolicy } from '../wasi/p2/sockets/policy.ts';
 import { grantedNetwork } from './network.ts';
 import type { Preopen } from '../wasi/p1/wasi.ts';
@@ -87,19 +94,24 @@ export async function runComponent(o: ComponentRunOptions, file: string, input: 
   }
   // Waits suspend the guest through JSPI; a regular file as stdin never waits (see run.ts).
   const jspi = jspiSupported && o.jspi;
-  const asyncStdin = jspi && !stdinIsFile() ? nodeStdinAsync() : undefined;
+  // A 0.3 guest always waits on its own stack (the Component Model's async runs on JSPI), so
+  // its stdin never blocks the event loop, whatever --no-jspi says for 0.2 hosts.
+  const p3 = [...compiled.imports.keys()].some((n) => p3Interface(n) !== undefined)
+    || [...compiled.exports.keys()].some((n) => p3Interface(n) === 'wasi:cli/run');
+  const asyncStdin = (jspi || p3) && !stdinIsFile() ? nodeStdinAsync() : undefined;
   const { network, http } = await grantedNetwork(policy);
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 100;
   try {
-    const host = new WasiP2({
-      args: [o.argv0 ?? basename(file), ...o.rest], env: o.env, preopens: o.preopens,
-      stdin: asyncStdin ?? nodeStdin(), stdout: nodeStdout(), stderr: nodeStderr(),
-      allowNet: policy, network, http, jspi,
-    });
+    const args = [o.argv0 ?? basename(file), ...o.rest];
+    const stdin = asyncStdin ?? nodeStdin();
+    const stdout = nodeStdout();
+    const stderr = nodeStderr();
+    const host = new WasiP2({ args, env: o.env, preopens: o.preopens, stdin, stdout, stderr, allowNet: policy, network, http, jspi });
+    const host3 = p3 ? new WasiP3({ args, env: o.env, stdin, stdout, stderr }) : undefined;
     let instance: ComponentInstance;
     try {
-      instance = await host.instantiate(compiled, {}, o.invoke === undefined ? {} : { results: 'tagged' });
+      instance = await host.instantiate(compiled, host3?.importsFor(compiled) ?? {}, o.invoke === undefined ? {} : { results: 'tagged' });
     } catch (e) {
       if (e instanceof LinkError) return fail(e.message.replace(/^missing import/, 'unsatisfied import'));
       const code = trapExit(e);
@@ -108,7 +120,7 @@ export async function runComponent(o: ComponentRunOptions, file: string, input: 
     }
     try {
       if (o.invoke === undefined) {
-        const run = runExport(instance.exports);
+        const run = runExportP3(instance.exports) ?? runExport(instance.exports);
         if (run === undefined) return fail('missing export: "wasi:cli/run" (not a WASI command; name an export with --invoke)');
         return await runCommand(run);
       }

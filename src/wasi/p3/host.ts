@@ -34,6 +34,22 @@ export interface WasiP3Options {
   readonly random?: (into: Uint8Array) => void;
 }
 
+/** `wasi:pkg/iface@0.3.N` → `wasi:pkg/iface` when N is any 0.3 release; otherwise undefined. */
+export function p3Interface(name: string): string | undefined {
+  const m = /^(wasi:[a-z0-9-]+\/[a-z0-9-]+)@0\.3\.\d+(?:[-+].*)?$/.exec(name);
+  return m === null ? undefined : m[1];
+}
+
+/** The `wasi:cli/run` export of a 0.3 command's exports (any 0.3.x), or undefined. */
+export function runExportP3(exports: Readonly<Record<string, unknown>>): (() => Promise<unknown>) | undefined {
+  for (const [name, value] of Object.entries(exports)) {
+    if (p3Interface(name) !== 'wasi:cli/run' || typeof value !== 'object' || value === null) continue;
+    const run = (value as Record<string, unknown>).run;
+    if (typeof run === 'function') return run as () => Promise<unknown>;
+  }
+  return undefined;
+}
+
 function envPairs(env: WasiP3Options['env']): [string, string][] {
   if (env === undefined) return [];
   if (Array.isArray(env)) {
@@ -64,6 +80,20 @@ export class WasiP3 {
     for (const [name, i] of Object.entries(io)) interfaces[`wasi:cli/${name}${v}`] = i;
     for (const [name, i] of Object.entries(random)) interfaces[`wasi:random/${name}${v}`] = i;
     this.imports = interfaces;
+  }
+
+  /**
+   * The import object for `component`: each WASI 0.3.x interface it imports, under the name it
+   * imports it by (0.3 releases only add, so 0.3.0's serve any 0.3.N, as 0.2.12's serve 0.2.N).
+   */
+  importsFor(component: CompiledComponent): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const name of component.imports.keys()) {
+      const iface = p3Interface(name);
+      const obj = iface === undefined ? undefined : this.imports[`${iface}@${WASI_P3_VERSION}`];
+      if (obj !== undefined) out[name] = obj;
+    }
+    return out;
   }
 
   /** Instantiates a component with these imports (and `extra` ones, e.g. for other interfaces). */

@@ -1,0 +1,39 @@
+// `tessera run` of WASI 0.3 commands as a user runs it: a child process of bin/tessera.js
+// running components written in component text (test/fixtures/wasi-p3), detected as 0.3 by
+// their `wasi:cli/run@0.3.0` export.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+
+const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
+const fixtures = fileURLToPath(new URL('fixtures/wasi-p3/', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'tessera-run-p3-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function tessera(args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [bin, 'run', ...args], { cwd: fixtures });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.on('close', (code) => resolve({ code, out, err }));
+    p.stdin.end(input);
+  });
+}
+
+test('a 0.3 command: arguments, stdin piped to stdout as a stream, exit statuses', async () => {
+  const r = await tessera(['hello.wat', 'one', 'pipe', 'two'], 'from stdin\n');
+  assert.equal(r.err, '');
+  assert.equal(r.out, 'one\nfrom stdin\ntwo\n');
+  assert.equal(r.code, 0);
+  const fail = await tessera(['hello.wat', 'a', 'fail', 'b']);
+  assert.equal(fail.out, 'a\n');
+  assert.equal(fail.code, 1);
+  assert.equal((await tessera(['hello.wat', 'exit'])).code, 7);
+  assert.equal((await tessera(['--argv0', 'x', 'hello.wat'])).out, '');
+});
