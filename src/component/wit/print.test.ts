@@ -82,6 +82,7 @@ test('errors are ParseErrors with line:column and wasm-tools wording', () => {
     ['package a:b;\ninterface i { x: func() -> borrow<r>; resource r; }', 'function `x` returns a type which contains a `borrow<T>` which is not supported', 2, 15],
     ['package a:b;\ninterface i {\n  type option = u32;\n}', 'expected an identifier or string, found keyword `option`', 3, 8],
     ['package a:b;\nworld w { include v; }\nworld v { include w; }', 'interface or world `v` depends on itself', 3, 7],
+    ['package a:b;\ninterface i {\n  @since(version = 1.0.0)\n  f: func();\n}', 'package [a:b] contains a feature gate with a version specifier, so it must have a version', 4, 3],
   ];
   for (const [text, phrase, line, column] of cases) {
     assert.throws(() => resolveWitText({ 'x.wit': text }), (e: unknown) => {

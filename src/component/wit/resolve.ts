@@ -179,6 +179,9 @@ class PackageResolver {
 
   checkSince(gate: Gate, site: Site): void {
     const version = this.pkg.name.version;
+    if (gate.since && version === undefined) {
+      throw fail(site, `package [${packageKey(this.pkg.name)}] contains a feature gate with a version specifier, so it must have a version`);
+    }
     if (gate.since && version && compareVersions(gate.since.version, version) > 0) {
       throw fail(site, `feature gate cannot reference unreleased version ${gate.since.version} of package [${packageKey(this.pkg.name)}] (current version ${version})`);
     }
