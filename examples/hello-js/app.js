@@ -5,8 +5,13 @@
 //   GET  /               a greeting and how often it was asked for (a key-value counter)
 //   GET  /notes/NAME     a note, PUT /notes/NAME stores one, DELETE removes it
 //   POST /echo           the request body back
+// Every response says in `x-instance-requests` how many requests its instance has served: under
+// `tessera serve` each request gets a fresh instance, so it is always 1.
 import { open } from 'wasi:keyvalue/store@0.2.0-draft2';
 import { increment } from 'wasi:keyvalue/atomics@0.2.0-draft2';
+
+// Module state lives as long as the instance (the engine's snapshot starts it at 0).
+let served = 0;
 
 const text = (status, body) => new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
@@ -40,4 +45,11 @@ async function handle(request) {
   return text(404, 'not found\n');
 }
 
-addEventListener('fetch', (event) => event.respondWith(handle(event.request).catch((e) => text(500, `${e}\n`))));
+async function respond(request) {
+  served++;
+  const response = await handle(request).catch((e) => text(500, `${e}\n`));
+  response.headers.set('x-instance-requests', String(served));
+  return response;
+}
+
+addEventListener('fetch', (event) => event.respondWith(respond(event.request)));
