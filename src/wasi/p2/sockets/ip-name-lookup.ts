@@ -7,8 +7,9 @@
 import { Pollable } from '../io/poll.ts';
 import { Settling } from '../io/settling.ts';
 import { type IpAddress, parseIp } from './address.ts';
-import { netErrorOf } from './backend.ts';
+import { type NetBackend, netErrorOf } from './backend.ts';
 import { failNet, type Network, type SocketsContext } from './network.ts';
+import type { NetPolicy } from './policy.ts';
 
 /** The `resolve-address-stream` resource. */
 export class ResolveAddressStream {
@@ -39,25 +40,38 @@ export class ResolveAddressStream {
 /** Host names as DNS has them: labels of letters, digits and hyphens (IDNA is the guest's job). */
 const NAME = /^(?=.{1,253}\.?$)[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*\.?$/;
 
+/** Whether `name` is a host name DNS could have. */
+export function isHostName(name: string): boolean {
+  return NAME.test(name);
+}
+
+/** The IP address `name` spells (`[v6]` too): its own answer, needing no lookup; else undefined. */
+export function literalAddress(name: string): IpAddress | undefined {
+  return parseIp(name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name);
+}
+
+/** Looks up a name the policy grants; what it resolves to becomes reachable under that grant. */
+export async function lookupGranted(policy: NetPolicy, backend: NetBackend, name: string): Promise<IpAddress[]> {
+  const texts = await backend.lookup(name);
+  policy.addResolved(name, texts);
+  const out: IpAddress[] = [];
+  for (const t of texts) {
+    const ip = parseIp(t);
+    if (ip !== undefined) out.push(ip);
+  }
+  return out;
+}
+
 /** `wasi:sockets/ip-name-lookup` */
 export function ipNameLookup(cx: SocketsContext) {
   return {
     'resolve-addresses'(_network: Network, name: string): ResolveAddressStream {
-      const literal = parseIp(name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name);
+      const literal = literalAddress(name);
       if (literal !== undefined) return new ResolveAddressStream(cx, Settling.of([literal]));
-      if (!NAME.test(name)) failNet('invalid-argument');
+      if (!isHostName(name)) failNet('invalid-argument');
       if (!cx.policy.allowsName(name)) failNet('permanent-resolver-failure');
       const backend = cx.backend ?? failNet('not-supported');
-      const answer = backend.lookup(name).then((texts) => {
-        cx.policy.addResolved(name, texts);
-        const out: IpAddress[] = [];
-        for (const t of texts) {
-          const ip = parseIp(t);
-          if (ip !== undefined) out.push(ip);
-        }
-        return out;
-      });
-      return new ResolveAddressStream(cx, new Settling(answer));
+      return new ResolveAddressStream(cx, new Settling(lookupGranted(cx.policy, backend, name)));
     },
     'resolve-address-stream': ResolveAddressStream,
   };

@@ -14,30 +14,10 @@ import { InputStream, OutputStream } from '../io/streams.ts';
 import { type HostAddress, type IpAddressFamily, type IpSocketAddress, isNonUnicast, isUnspecified, socketAddressOf } from './address.ts';
 import { netErrorOf, type TcpConnection, type TcpListener } from './backend.ts';
 import { checkedAddress, failNet, Network, type SocketsContext } from './network.ts';
+import { backlogOf, keepAliveMs, tcpDefaults as defaults, type TcpOptions as Options, wholeSeconds } from '../../shared/socket-options.ts';
 
 type State = 'unbound' | 'bind-started' | 'bound' | 'listen-started' | 'listening' | 'connect-started' | 'connected' | 'closed';
 export type ShutdownType = 'receive' | 'send' | 'both';
-
-const NS_PER_S = 1_000_000_000n;
-
-interface Options {
-  backlog: number;
-  keepAlive: boolean;
-  keepIdle: bigint;
-  keepInterval: bigint;
-  keepCount: number;
-  hopLimit: number;
-  receiveBuffer: bigint;
-  sendBuffer: bigint;
-}
-
-/** Linux's defaults (tcp(7)): what a socket reports before the guest sets anything. */
-function defaults(): Options {
-  return {
-    backlog: 128, keepAlive: false, keepIdle: 7200n * NS_PER_S, keepInterval: 75n * NS_PER_S, keepCount: 9,
-    hopLimit: 64, receiveBuffer: 131072n, sendBuffer: 16384n,
-  };
-}
 
 function addressOf(family: IpAddressFamily, a: HostAddress): IpSocketAddress {
   return socketAddressOf(family, a.ip, a.port, a.flowInfo, a.scopeId) ?? failNet('unknown');
@@ -68,7 +48,7 @@ export class TcpSocket {
     s.#state = 'connected';
     s.#conn = conn;
     s.#local = conn.local;
-    if (o.keepAlive) conn.setKeepAlive(true, Number(o.keepIdle / 1_000_000n));
+    if (o.keepAlive) conn.setKeepAlive(true, keepAliveMs(o));
     return s;
   }
 
@@ -128,7 +108,7 @@ export class TcpSocket {
     this.#conn = conn;
     this.#local = conn.local;
     this.#state = 'connected';
-    if (this.#o.keepAlive) conn.setKeepAlive(true, Number(this.#o.keepIdle / 1_000_000n));
+    if (this.#o.keepAlive) conn.setKeepAlive(true, keepAliveMs(this.#o));
     return this.#streams(conn);
   }
 
@@ -194,7 +174,7 @@ export class TcpSocket {
   'set-listen-backlog-size'(value: bigint): void {
     if (value === 0n) failNet('invalid-argument');
     if (this.#state === 'connect-started' || this.#state === 'connected') failNet('invalid-state');
-    this.#o.backlog = value > 0x7fffffffn ? 0x7fffffff : Number(value);
+    this.#o.backlog = backlogOf(value);
   }
 
   /** `[method]tcp-socket.keep-alive-enabled` */
@@ -205,7 +185,7 @@ export class TcpSocket {
   /** `[method]tcp-socket.set-keep-alive-enabled` */
   'set-keep-alive-enabled'(value: boolean): void {
     this.#o.keepAlive = value;
-    this.#conn?.setKeepAlive(value, Number(this.#o.keepIdle / 1_000_000n));
+    this.#conn?.setKeepAlive(value, keepAliveMs(this.#o));
   }
 
   'keep-alive-idle-time'(): bigint {
@@ -215,8 +195,8 @@ export class TcpSocket {
   /** Seconds are what the platform takes: rounded up, at least one, as Linux does. */
   'set-keep-alive-idle-time'(value: bigint): void {
     if (value === 0n) failNet('invalid-argument');
-    this.#o.keepIdle = ((value + NS_PER_S - 1n) / NS_PER_S) * NS_PER_S;
-    if (this.#o.keepAlive) this.#conn?.setKeepAlive(true, Number(this.#o.keepIdle / 1_000_000n));
+    this.#o.keepIdle = wholeSeconds(value);
+    if (this.#o.keepAlive) this.#conn?.setKeepAlive(true, keepAliveMs(this.#o));
   }
 
   'keep-alive-interval'(): bigint {
@@ -225,7 +205,7 @@ export class TcpSocket {
 
   'set-keep-alive-interval'(value: bigint): void {
     if (value === 0n) failNet('invalid-argument');
-    this.#o.keepInterval = ((value + NS_PER_S - 1n) / NS_PER_S) * NS_PER_S;
+    this.#o.keepInterval = wholeSeconds(value);
   }
 
   'keep-alive-count'(): number {

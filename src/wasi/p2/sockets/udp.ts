@@ -9,6 +9,7 @@ import { Settling } from '../io/settling.ts';
 import { type HostAddress, hostAddress, type IpAddressFamily, type IpSocketAddress, isIpv4Mapped, isUnspecified, socketAddressOf } from './address.ts';
 import { type NetErrorCode, netErrorOf, type UdpEndpoint } from './backend.ts';
 import { checkedAddress, failNet, type Network, type SocketsContext } from './network.ts';
+import { MAX_DATAGRAM, UDP_DEFAULTS } from '../../shared/socket-options.ts';
 
 export interface IncomingDatagram {
   readonly data: Uint8Array;
@@ -19,8 +20,6 @@ export interface OutgoingDatagram {
   readonly 'remote-address': IpSocketAddress | undefined;
 }
 
-/** The largest UDP payload over IPv4 (65535 - 8 - 20); larger is `datagram-too-large`. */
-const MAX_DATAGRAM = 65507;
 /** How many datagrams `check-send` permits at a time. */
 const SEND_PERMIT = 64;
 
@@ -38,9 +37,9 @@ export class UdpSocket {
   #remote: HostAddress | undefined;
   /** Which `stream` call made the working pair. */
   #generation = 0;
-  #hopLimit = 64;
-  #receiveBuffer = 212992n;
-  #sendBuffer = 212992n;
+  #hopLimit: number = UDP_DEFAULTS.hopLimit;
+  #receiveBuffer: bigint = UDP_DEFAULTS.receiveBuffer;
+  #sendBuffer: bigint = UDP_DEFAULTS.sendBuffer;
   #readiness: Readiness | undefined;
 
   constructor(cx: SocketsContext, family: IpAddressFamily) {
