@@ -22,6 +22,7 @@ import {
 } from '../async/builtins-stream.ts';
 import { asyncOptions } from '../async/options.ts';
 import { type LiftLowerOptions, liftFunc, lowerFunc } from './abi.ts';
+import { typedFunc } from './func-type.ts';
 import { type AnyFn, type Frame } from './frame.ts';
 import {
   currentInstance, guardHost, guardHostAsync, guardLifted, guardLiftedAsync, isGuestFunction, leaveTrap, noLeave, noLeaveRealloc,
@@ -149,7 +150,7 @@ export function instantiateCanon(frame: Frame, canon: Canon): void {
     case 'lift': {
       const type: FuncT = frame.scope.funcs[frame.funcs.length];
       if (type.async) {
-        frame.funcs.push(liftAsyncTyped(frame, x, type));
+        frame.funcs.push(typedFunc(liftAsyncTyped(frame, x, type), type));
         return;
       }
       const jspi = inst.root.jspi === true;
@@ -157,7 +158,7 @@ export function instantiateCanon(frame: Frame, canon: Canon): void {
       const core = frame.coreFuncs[x.func] as (...a: (number | bigint)[]) => unknown;
       const lifted = jspi ? promisingLift(type, core, opts, handles, shape) : liftFunc(type, core, opts, handles, shape);
       // Under JSPI the lifted function returns a promise; lowering it elsewhere suspends.
-      frame.funcs.push(jspi ? suspendingHost(guardLiftedAsync(inst, lifted)) : guardLifted(inst, lifted, type.params.length));
+      frame.funcs.push(typedFunc(jspi ? suspendingHost(guardLiftedAsync(inst, lifted)) : guardLifted(inst, lifted, type.params.length), type));
       return;
     }
     case 'lower': {

@@ -161,3 +161,40 @@ test('async built-ins called by a synchronous task trap as wasmtime does', () =>
   assert.throws(() => (instantiateComponentSync(c).exports.wait as Fn)(), /cannot block a synchronous task before returning/);
   assert.throws(() => (instantiateComponentSync(c).exports.ret as Fn)(), /invalid `task.return` signature and\/or options for current task/);
 });
+
+test('a function one instance exports is checked against the type another imports it as', async () => {
+  const a = await instantiateComponent(parseComponent(`(component
+    (type $R (resource (rep i32)))
+    (export $R' "r" (type $R))
+    (core module $M
+      (func (export "twice") (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+      (func (export "rep") (param i32) (result i32) (local.get 0)))
+    (core instance $m (instantiate $M))
+    (func (export "twice") (param "x" u32) (result u32) (canon lift (core func $m "twice")))
+    (func (export "rep") (param "r" (borrow $R')) (result u32) (canon lift (core func $m "rep"))))`));
+  const importer = (param: string) => parseComponent(`(component
+    (import "twice" (func $twice (param "x" ${param}) (result u32)))
+    (export "twice" (func $twice)))`);
+  const twice = a.exports.twice;
+  const ok = await instantiateComponent(importer('u32'), { twice });
+  assert.equal((ok.exports.twice as (x: number) => number)(21), 42);
+  await assert.rejects(instantiateComponent(importer('string'), { twice }), (e: unknown) => {
+    assert.ok(e instanceof LinkError);
+    assert.equal(e.message, 'import `twice`: expected func(x: string) -> u32, got a component function func(x: u32) -> u32 ' +
+      '(type mismatch in function parameter `x`: expected primitive `string` found primitive `u32`)');
+    return true;
+  });
+  await assert.rejects(instantiateComponent(importer('u64'), { twice }), LinkError);
+  // Resource identity is not compared across separately validated components (a handle's own
+  // type is checked when it crosses); the shape is.
+  const borrows = parseComponent(`(component
+    (import "r" (type $R (sub resource)))
+    (import "rep" (func (param "r" (borrow $R)) (result u32))))`);
+  await instantiateComponent(borrows, { r: a.exports.r, rep: a.exports.rep });
+  const owns = parseComponent(`(component
+    (import "r" (type $R (sub resource)))
+    (import "rep" (func (param "r" (own $R)) (result u32))))`);
+  await assert.rejects(instantiateComponent(owns, { r: a.exports.r, rep: a.exports.rep }), LinkError);
+  // Plain JavaScript functions carry no type and are taken as given.
+  await instantiateComponent(importer('string'), { twice: (s: string) => s.length });
+});

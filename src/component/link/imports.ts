@@ -14,6 +14,7 @@ import { entityMismatch } from '../validate/subtype.ts';
 import { CompiledComponent } from './compile.ts';
 import { describeEntity, describeJs } from './describe.ts';
 import type { AnyFn, RtInstance, RtItem } from './frame.ts';
+import { checkFuncImport } from './func-type.ts';
 import { keyOf, memberKey, type NameStyle, withoutVersion } from './names.ts';
 import { classResourceType } from './resource-object.ts';
 import { type HostClass, hostResourceType, type ResourceType } from './resource-type.ts';
@@ -60,6 +61,7 @@ export class HostImports {
     switch (e.kind) {
       case 'func':
         if (typeof v !== 'function') throw mistyped(path, e, v);
+        checkFuncImport(v as AnyFn, e.type, path);
         return { sort: 'func', value: v as AnyFn };
       case 'instance':
         if (!isObject(v)) throw mistyped(path, e, v);
