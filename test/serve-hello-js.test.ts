@@ -49,6 +49,8 @@ describe('examples/hello-js under createHandler', { timeout: 300_000 }, () => {
       assert.equal(r.text, `Hello from JavaScript in a WebAssembly component!\nasked for ${i} time${i === 1 ? '' : 's'}.\n`);
       assert.equal(r.instanceRequests, '1', `request ${i} ran in a fresh instance`);
     }
+    const hello = await call(h, 'GET', '/hello');
+    assert.deepEqual([hello.status, hello.text, hello.instanceRequests], [200, 'hello, world\n', '1']);
     assert.equal((await call(h, 'GET', '/notes/todo')).status, 404);
     const put = await call(h, 'PUT', '/notes/todo', 'buy milk');
     assert.deepEqual([put.status, put.text], [201, 'stored\n']);

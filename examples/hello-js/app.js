@@ -3,6 +3,7 @@
 // wasi:http/incoming-handler.handle into a `fetch` event, so the app is written against the
 // web's Request and Response; wasi:keyvalue is imported as WIT functions and resources.
 //   GET  /               a greeting and how often it was asked for (a key-value counter)
+//   GET  /hello          hello, world (what the C hello of the benchmark answers; no storage)
 //   GET  /notes/NAME     a note, PUT /notes/NAME stores one, DELETE removes it
 //   POST /echo           the request body back
 // Every response says in `x-instance-requests` how many requests its instance has served: under
@@ -21,6 +22,7 @@ async function handle(request) {
     const n = increment(open('default'), 'hello-js:asked', 1n);
     return text(200, `Hello from JavaScript in a WebAssembly component!\nasked for ${n} time${n === 1n ? '' : 's'}.\n`);
   }
+  if (pathname === '/hello') return text(200, 'hello, world\n');
   if (pathname === '/echo' && request.method === 'POST') {
     return new Response(await request.arrayBuffer(), { headers: { 'content-type': request.headers.get('content-type') ?? 'application/octet-stream' } });
   }
