@@ -6,12 +6,17 @@
 // upper bound for anything on Node. One server at a time runs in its own process; autocannon
 // (a devDependency) drives it from this one with 50 keep-alive connections: a warm-up, then
 // a measured run of fixed length. Loopback on a shared machine is noisy: compare within one
-// run.
+// run. Then the JavaScript example (examples/hello-js, componentize-js; its /hello route, no
+// storage) under `tessera serve` and `jco serve --isolate-requests instance`, in the same run:
+// built into node_modules/.cache first when needed; jco gets the example's wasi:keyvalue from
+// bench/jco-keyvalue.ts, since it has none.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { jsComponent } from '../scripts/build-js-component.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HELLO = 'test/fixtures/serve/hello.component.wasm';
@@ -19,6 +24,8 @@ const CONNECTIONS = 50;
 
 interface Server {
   readonly name: string;
+  /** The path requested (default /). */
+  readonly path?: string;
   /** Starts it; resolves with its port once it answers. */
   start(): Promise<{ child: ChildProcess; port: number }>;
 }
@@ -73,12 +80,12 @@ async function stop(child: ChildProcess): Promise<void> {
   } catch { /* all gone */ }
 }
 
-function tessera(name: string, extra: string[]): Server {
+function tessera(name: string, extra: string[], component = HELLO): Server {
   return {
     name,
     async start() {
       const port = await freePort();
-      const child = node(['bin/tessera.js', 'serve', HELLO, '--addr', `127.0.0.1:${port}`, '--quiet', ...extra]);
+      const child = node(['bin/tessera.js', 'serve', component, '--addr', `127.0.0.1:${port}`, '--quiet', ...extra]);
       await accepting(port, child, 30_000);
       return { child, port };
     },
@@ -108,6 +115,23 @@ const SERVERS: readonly Server[] = [
   },
 ];
 
+/** The JavaScript example's rows: its hello route, under tessera serve and jco serve. */
+function jsServers(component: string): Server[] {
+  return [
+    { ...tessera('tessera serve (fresh instance)', ['--kv', ':memory:'], component), path: '/hello' },
+    {
+      name: 'jco serve --isolate-requests instance',
+      path: '/hello',
+      async start() {
+        const port = await freePort();
+        const child = node(['node_modules/@bytecodealliance/jco/dist/jco.js', 'serve', component, '--port', String(port), '--host', '127.0.0.1', '--isolate-requests', 'instance', '--jco-import', `${ROOT}bench/jco-keyvalue.ts`]);
+        await accepting(port, child, 120_000);
+        return { child, port };
+      },
+    },
+  ];
+}
+
 interface Row {
   readonly name: string;
   readonly rps: number;
@@ -117,8 +141,8 @@ interface Row {
   readonly error?: string;
 }
 
-async function load(port: number, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds });
+async function load(port: number, seconds: number, path = '/'): Promise<autocannon.Result> {
+  return autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: CONNECTIONS, duration: seconds });
 }
 
 async function measure(server: Server, quick: boolean): Promise<Row> {
@@ -127,8 +151,8 @@ async function measure(server: Server, quick: boolean): Promise<Row> {
     const started = await server.start();
     child = started.child;
     // A warm-up (JIT, pools, connections), then the measured run.
-    await load(started.port, quick ? 1 : 3);
-    const r = await load(started.port, quick ? 3 : 10);
+    await load(started.port, quick ? 1 : 3, server.path);
+    const r = await load(started.port, quick ? 3 : 10, server.path);
     const errors = r.errors + r.timeouts + r.non2xx;
     const row: Row = { name: server.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors };
     process.stderr.write(`  ${server.name}: ${Math.round(row.rps)} requests/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${errors} errors\n`);
@@ -144,16 +168,24 @@ export async function serveBench(quick: boolean): Promise<void> {
   process.stderr.write(`serve: ${HELLO}, ${CONNECTIONS} connections, ${quick ? '1 + 3' : '3 + 10'} s per server\n`);
   const rows: Row[] = [];
   for (const s of SERVERS) rows.push(await measure(s, quick));
+  const js = jsComponent('hello-js');
+  process.stderr.write(`serve: the JavaScript example (${js}), /hello\n`);
+  const jsRows: Row[] = [];
+  for (const s of jsServers(js)) jsRows.push(await measure(s, quick));
   const node = rows[0].rps;
-  const jco = rows.find((r) => r.name.startsWith('jco'))?.rps ?? 0;
   const ratio = (a: number, b: number) => (b > 0 && a > 0 ? `${(a / b).toFixed(2)}x` : '-');
-  console.log(`HTTP serving on loopback: a C hello component (${HELLO}), ${CONNECTIONS} connections, autocannon`);
-  console.log(`${'server'.padEnd(40)} ${'requests/s'.padStart(10)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'vs node'.padStart(8)} ${'vs jco'.padStart(8)}`);
-  for (const r of rows) {
-    if (r.error !== undefined) {
-      console.log(`${r.name.padEnd(40)} error: ${r.error}`);
-      continue;
+  const table = (title: string, rows: readonly Row[]) => {
+    const jco = rows.find((r) => r.name.startsWith('jco'))?.rps ?? 0;
+    console.log(title);
+    console.log(`${'server'.padEnd(40)} ${'requests/s'.padStart(10)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'vs node'.padStart(8)} ${'vs jco'.padStart(8)}`);
+    for (const r of rows) {
+      if (r.error !== undefined) {
+        console.log(`${r.name.padEnd(40)} error: ${r.error}`);
+        continue;
+      }
+      console.log(`${r.name.padEnd(40)} ${String(Math.round(r.rps)).padStart(10)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${ratio(r.rps, node).padStart(8)} ${ratio(r.rps, jco).padStart(8)}`);
     }
-    console.log(`${r.name.padEnd(40)} ${String(Math.round(r.rps)).padStart(10)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${ratio(r.rps, node).padStart(8)} ${ratio(r.rps, jco).padStart(8)}`);
-  }
+  };
+  table(`HTTP serving on loopback: a C hello component (${HELLO}), ${CONNECTIONS} connections, autocannon`, rows);
+  table(`The JavaScript example (examples/hello-js by componentize-js, ${Math.round(statSync(js).size / 1e6)} MB; GET /hello), same run; vs node: the node:http row above`, jsRows);
 }
