@@ -108,7 +108,7 @@ export async function runComponent(o: ComponentRunOptions, file: string, input: 
     const stdout = nodeStdout();
     const stderr = nodeStderr();
     const host = new WasiP2({ args, env: o.env, preopens: o.preopens, stdin, stdout, stderr, allowNet: policy, network, http, jspi });
-    const host3 = p3 ? new WasiP3({ args, env: o.env, stdin, stdout, stderr }) : undefined;
+    const host3 = p3 ? new WasiP3({ args, env: o.env, preopens: o.preopens, stdin, stdout, stderr }) : undefined;
     let instance: ComponentInstance;
     try {
       instance = await host.instantiate(compiled, host3?.importsFor(compiled) ?? {}, o.invoke === undefined ? {} : { results: 'tagged' });

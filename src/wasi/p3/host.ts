@@ -3,10 +3,12 @@
 // arguments, environment, standard streams, clocks and randomness, giving the interfaces as
 // the import object `instantiateComponent` takes. Deny by default, as the 0.2 host.
 //
-// This is the start of issue 11's second half: wasi:cli (environment, exit, stdin, stdout,
-// stderr, the terminal interfaces), wasi:clocks (monotonic-clock, system-clock) and wasi:random
-// (random, insecure, insecure-seed). wasi:filesystem, wasi:sockets and wasi:http at 0.3.0, and
-// `tessera run` / `tessera serve` detecting 0.3 worlds, are not done yet.
+// Done: wasi:cli (environment, exit, stdin, stdout, stderr, the terminal interfaces),
+// wasi:clocks (monotonic-clock, system-clock), wasi:random (random, insecure, insecure-seed),
+// wasi:filesystem (types, preopens: the 0.2 host's descriptors and sandbox behind 0.3's streams
+// and variants, src/wasi/p3/filesystem), and `tessera run` of 0.3 commands
+// (src/cli/run-component.ts). Not yet: wasi:sockets and wasi:http at 0.3.0, `tessera serve`
+// detecting 0.3 worlds.
 import { ComponentError, WasiExit } from '../../core/errors.ts';
 import {
   type CompiledComponent, type ComponentImports, type ComponentInstance, type InstantiateOptions, instantiateComponent,
@@ -14,7 +16,10 @@ import {
 import { type Clocks, defaultClocks } from '../shared/clocks.ts';
 import { cryptoRandom } from '../shared/random.ts';
 import { EMPTY_INPUT, type InputStream as ByteInput, NULL_OUTPUT, type OutputStream as ByteOutput } from '../shared/stdio.ts';
+import type { Vfs } from '../vfs/types.ts';
+import type { FsContext } from '../p2/filesystem/descriptor.ts';
 import { environment, exit, stdio } from './cli.ts';
+import { filesystemTypes, type Preopen, preopenList, preopens } from './filesystem/index.ts';
 import { monotonicClock, randomInterfaces, systemClock } from './clocks-random.ts';
 
 /** The 0.3 release these interfaces implement. */
@@ -25,6 +30,8 @@ export interface WasiP3Options {
   readonly args?: readonly string[];
   /** Variables as `{ NAME: value }` or `NAME=value` strings: exactly what the guest sees. */
   readonly env?: Readonly<Record<string, string>> | readonly string[];
+  /** Directories by guest name (`{ '/data': fs }`), or a list: the only files the guest reaches. */
+  readonly preopens?: Readonly<Record<string, Vfs>> | readonly Preopen[];
   /** What `get-initial-cwd` answers (default: none, as wasmtime). */
   readonly cwd?: string;
   readonly stdin?: ByteInput;
@@ -70,12 +77,18 @@ export class WasiP3 {
     const io = stdio({ stdin: options.stdin ?? EMPTY_INPUT, stdout: options.stdout ?? NULL_OUTPUT, stderr: options.stderr ?? NULL_OUTPUT });
     const random = randomInterfaces(options.random ?? cryptoRandom);
     const v = `@${WASI_P3_VERSION}`;
+    const seed = new BigUint64Array(1);
+    (options.random ?? cryptoRandom)(new Uint8Array(seed.buffer));
+    // The 0.2 host's descriptors do the work (src/wasi/p3/filesystem): they never wait here.
+    const fs: FsContext = { clocks, jspi: false, hashKey: seed[0] };
     const interfaces: Record<string, unknown> = {
       [`wasi:cli/environment${v}`]: environment(options.args ?? [], envPairs(options.env), options.cwd),
       [`wasi:cli/exit${v}`]: exit(),
       [`wasi:clocks/types${v}`]: {},
       [`wasi:clocks/monotonic-clock${v}`]: monotonicClock(clocks),
       [`wasi:clocks/system-clock${v}`]: systemClock(clocks),
+      [`wasi:filesystem/types${v}`]: filesystemTypes(),
+      [`wasi:filesystem/preopens${v}`]: preopens(fs, preopenList(options.preopens)),
     };
     for (const [name, i] of Object.entries(io)) interfaces[`wasi:cli/${name}${v}`] = i;
     for (const [name, i] of Object.entries(random)) interfaces[`wasi:random/${name}${v}`] = i;
