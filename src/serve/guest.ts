@@ -11,12 +11,14 @@ import { CompiledComponent } from '../component/link/compile.ts';
 import { validateComponent } from '../component/validate/component.ts';
 import type { Scope } from '../component/validate/scope.ts';
 import { p2Interface } from '../wasi/p2/host.ts';
-import { instrumentModule, type MemorySlot } from './instrument.ts';
+import { instrumentModule, type MemorySlot, type ModuleState } from './instrument.ts';
 
 /** What a rewritten core module needs from the host at instantiation. */
 export interface ModuleNeeds {
   readonly interrupt: boolean;
   readonly memories: readonly MemorySlot[];
+  /** The state it exports for resets (absent: none, or the guest was prepared without). */
+  readonly state?: ModuleState;
 }
 
 export interface PrepareOptions {
@@ -26,6 +28,8 @@ export interface PrepareOptions {
   readonly interrupt?: boolean;
   /** Give modules their memories from a pool (default true). */
   readonly poolMemories?: boolean;
+  /** Export the modules' state so instances can be reset between requests (default true). */
+  readonly resettable?: boolean;
 }
 
 export interface PreparedGuest {
@@ -34,6 +38,11 @@ export interface PreparedGuest {
   readonly handlerExport: string;
   /** Per compiled module, what the rewriting added (absent: nothing). */
   readonly needs: ReadonlyMap<WebAssembly.Module, ModuleNeeds>;
+  /**
+   * Why an instance of this guest cannot be reset to its state right after instantiation
+   * (src/serve/reset.ts), so each request needs a new one; undefined when it can.
+   */
+  readonly unresettable: string | undefined;
 }
 
 /** A start-up failure of the component itself (not a wasi:http server, too big for the cap). */
@@ -70,12 +79,22 @@ export async function prepareGuest(bytes: Uint8Array, options: PrepareOptions = 
     interrupt: options.interrupt !== false,
     importMemories: options.poolMemories !== false,
     maxPages: options.maxMemoryPages,
+    exportState: options.resettable !== false,
   }));
   const compiledModules = await Promise.all(rewritten.map((r) => WebAssembly.compile(encodeModule(r.module))));
   const modules = new Map(list.map((m, i) => [m, compiledModules[i]]));
   const needs = new Map<WebAssembly.Module, ModuleNeeds>();
   for (const [i, r] of rewritten.entries()) {
-    if (r.interrupt || r.memories.length > 0) needs.set(compiledModules[i], { interrupt: r.interrupt, memories: r.memories });
+    const st = r.state;
+    const state = st !== undefined && (st.globals.length > 0 || st.tables.length > 0 || st.memories.length > 0 || st.drops !== undefined) ? st : undefined;
+    if (r.interrupt || r.memories.length > 0 || state !== undefined) {
+      needs.set(compiledModules[i], { interrupt: r.interrupt, memories: r.memories, ...(state === undefined ? {} : { state }) });
+    }
   }
-  return { compiled: new CompiledComponent(component, { scopes, modules }, undefined), handlerExport, needs };
+  let unresettable = options.resettable === false ? 'prepared without resettable state' : rewritten.find((r) => r.state?.unresettable !== undefined)?.state?.unresettable;
+  // Modules and components the host hands in are not rewritten: their state is out of reach.
+  for (const e of top?.imports.values() ?? []) {
+    if (unresettable === undefined && (e.kind === 'module' || e.kind === 'component')) unresettable = `it imports a core module or component`;
+  }
+  return { compiled: new CompiledComponent(component, { scopes, modules }, undefined), handlerExport, needs, unresettable };
 }

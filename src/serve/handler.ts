@@ -1,12 +1,15 @@
 // createHandler: a wasi:http/proxy component as a function from a standard Request to a
 // standard Response, so any server can host it through a thin adapter (src/serve/node-server.ts
 // for node:http). The component is compiled and linked once; each request runs in an instance
-// of its own (or, opted into, one reused a bounded number of times, as wasmtime's
-// --max-instance-reuse-count), under the server's limits: a deadline, a memory cap, a cap on
+// as it was right after instantiation: by default one put back exactly in that state after its
+// last request (src/serve/reset.ts), else a new one (isolation 'fresh', or a guest whose state
+// cannot be reset); opted into, one instance serves a bounded number of requests before that
+// (as wasmtime's --max-instance-reuse-count). A few instances are made ahead of requests, off
+// their path. Requests run under the server's limits: a deadline, a memory cap, a cap on
 // concurrent requests with a bounded line behind it, and caps on body sizes. A guest that
-// traps, hangs or overruns a limit costs its own request, never another's.
+// traps, hangs or overruns a limit costs its own request (and its instance), never another's.
 import { Trap } from '../core/errors.ts';
-import { instantiateComponent } from '../component/link/index.ts';
+import { initialState, instantiateComponent } from '../component/link/index.ts';
 import { defaultClocks } from '../wasi/shared/clocks.ts';
 import { WasiP2, type WasiP2Options } from '../wasi/p2/host.ts';
 import { IoError } from '../wasi/p2/io/error.ts';
@@ -20,6 +23,7 @@ import { type PreparedGuest, prepareGuest } from './guest.ts';
 import { incomingRequest } from './incoming.ts';
 import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
 import { MemoryPool } from './memory-pool.ts';
+import { type CoreRecord, ImageCache, Snapshot } from './reset.ts';
 import { type BodyOutcome, responseOf } from './outgoing.ts';
 
 const MiB = 1 << 20;
@@ -37,9 +41,22 @@ export interface ServeLimits {
   readonly maxRequestBodyBytes?: number;
   /** Response body bytes (default 256 MiB); more cut the response off. */
   readonly maxResponseBodyBytes?: number;
-  /** Requests one instance serves (default 1: a fresh instance per request). */
+  /**
+   * Requests one instance serves one after the other, its state kept between them (default
+   * 1: every request starts from the state right after instantiation).
+   */
   readonly maxInstanceReuse?: number;
+  /** Instances made ahead of requests, off their path (default min(maxConcurrency, 16)). */
+  readonly readyInstances?: number;
 }
+
+/**
+ * How a request gets an instance as it was right after instantiation: 'reset' (default) puts
+ * the instance back into that state after a request, when it can be done exactly, and makes a
+ * new one otherwise; 'fresh' makes a new instance for every request (or every
+ * maxInstanceReuse requests).
+ */
+export type Isolation = 'reset' | 'fresh';
 
 /** One line of the access log. */
 export interface AccessLogEntry {
@@ -59,6 +76,8 @@ export interface HandlerOptions {
   /** More imports by interface name (wasi:keyvalue, wasi:config: src/serve/capabilities). */
   readonly imports?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly limits?: ServeLimits;
+  /** 'reset' (default) or 'fresh': see Isolation. */
+  readonly isolation?: Isolation;
   /** Called once per request, when its response has been sent or has failed. */
   readonly log?: (entry: AccessLogEntry) => void;
 }
@@ -69,6 +88,10 @@ export interface Handler {
   readonly inFlight: number;
   /** Stops taking requests (503 from now on); settles when those in flight are done. */
   drain(): Promise<void>;
+  /** The isolation in effect, and why it is 'fresh' when 'reset' was asked for. */
+  readonly isolation: { readonly mode: Isolation; readonly why?: string };
+  /** Instances made, resets done, instances discarded (the last reason kept), so far. */
+  readonly stats: { readonly instantiated: number; readonly resets: number; readonly discarded: number; readonly lastDiscard?: string };
 }
 
 type HandleFn = (request: unknown, out: unknown) => Promise<unknown>;
@@ -77,6 +100,10 @@ interface Instance extends Occupied {
   readonly handle: HandleFn;
   readonly memories: { readonly slot: MemorySlot; readonly memory: WebAssembly.Memory }[];
   uses: number;
+  /** How to put it back as instantiated; undefined: it cannot be (isolation 'fresh', or why it cannot). */
+  snapshot: Snapshot | undefined;
+  /** Why it cannot be reset, when asked to and it cannot. */
+  unresettable?: string;
 }
 
 function text(status: number, body: string): Response {
@@ -117,19 +144,35 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   const waiting = waitingFunctions(base);
   const pool = new MemoryPool(maxConcurrency + 4);
   const gate = new Gate(maxConcurrency, limits.maxQueue ?? 256, deadlineMs);
-  const idle: Instance[] = [];
+  const readyTarget = Math.max(0, Math.min(limits.readyInstances ?? Math.min(maxConcurrency, 16), maxConcurrency));
+  // Instances in their state right after instantiation (new or reset), and instances part
+  // way through their maxInstanceReuse requests (taken first, so one serves its requests in
+  // a row).
+  const ready: Instance[] = [];
+  const reused: Instance[] = [];
+  const images = new ImageCache();
   const log = options.log ?? (() => undefined);
+  let isolation: Isolation = options.isolation ?? 'reset';
+  let why: string | undefined = isolation === 'reset' ? guest.unresettable : undefined;
+  if (why !== undefined) isolation = 'fresh';
+  const stats = { instantiated: 0, resets: 0, discarded: 0, lastDiscard: undefined as string | undefined };
   let draining = false;
   let inFlight = 0;
+  let warming = 0;
+  let warmFailed = false;
   let drained: (() => void) | undefined;
 
   async function instantiate(ctx: RequestContext): Promise<Instance> {
     const memories: { slot: MemorySlot; memory: WebAssembly.Memory }[] = [];
-    const inst: Instance = { ctx, running: false, sliceStart: 0, handle: undefined as unknown as HandleFn, memories, uses: 0 };
+    const inst: Instance = { ctx, running: false, sliceStart: 0, handle: undefined as unknown as HandleFn, memories, uses: 0, snapshot: undefined };
     const interrupt = interruptImports(inst);
-    const { exports } = await instantiateComponent(guest.compiled, guardedImports(base, waiting, inst), {
+    const resetting = isolation === 'reset';
+    const cores: CoreRecord[] = [];
+    let given: WebAssembly.Memory[] = [];
+    const instance = await instantiateComponent(guest.compiled, guardedImports(base, waiting, inst), {
       jspi: true,
       coreImports: (module) => {
+        given = [];
         const needs = guest.needs.get(module);
         if (needs === undefined) return undefined;
         const host: Record<string, WebAssembly.ImportValue> = {};
@@ -140,30 +183,88 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
         for (const slot of needs.memories) {
           const memory = pool.take(slot);
           memories.push({ slot, memory });
+          given.push(memory);
           host[slot.name] = memory;
         }
         return { [HOST_MODULE]: host };
       },
+      ...(resetting ? { coreInstance: (module: WebAssembly.Module, core: WebAssembly.Instance) => {
+        cores.push({ instance: core, state: guest.needs.get(module)?.state, memories: given });
+        given = [];
+      } } : {}),
     });
-    const handler = (exports[guest.handlerExport] as Record<string, unknown> | undefined)?.handle;
+    stats.instantiated++;
+    const handler = (instance.exports[guest.handlerExport] as Record<string, unknown> | undefined)?.handle;
     if (typeof handler !== 'function') throw new Error(`${guest.handlerExport} has no handle function`);
+    if (resetting) {
+      // Before any export is called: the state every request must start from.
+      const snap = Snapshot.capture(cores, initialState(instance), images);
+      if (typeof snap === 'string') inst.unresettable = snap;
+      else inst.snapshot = snap;
+    }
     return Object.assign(inst, { handle: handler as HandleFn });
   }
 
   // Linked once now, so a missing import is a start-up error; the instance serves first.
-  const startup = new RequestContext(performance.now() + deadlineMs);
-  const first = await instantiate(startup);
+  const first = await instantiate(new RequestContext(performance.now() + deadlineMs));
   first.ctx = undefined;
-  idle.push(first);
+  if (isolation === 'reset' && first.snapshot === undefined) {
+    isolation = 'fresh';
+    why = first.unresettable;
+  }
+  ready.push(first);
+  warm();
 
-  /** After a request: the instance is kept for the next (reuse), or its memories are. */
+  /** Makes instances ahead of requests, in the background, until `readyTarget` are ready. */
+  function warm(): void {
+    while (!draining && !warmFailed && ready.length + warming < readyTarget) {
+      warming++;
+      instantiate(new RequestContext(performance.now() + deadlineMs)).then((inst) => {
+        warming--;
+        inst.ctx = undefined;
+        if (draining) discard(inst, true, undefined);
+        else ready.push(inst);
+      }, () => {
+        // Not on a request's path: the next request instantiates (and reports) itself.
+        warming--;
+        warmFailed = true;
+      });
+    }
+  }
+
+  function discard(inst: Instance, normal: boolean, reason: string | undefined): void {
+    stats.discarded++;
+    if (reason !== undefined) stats.lastDiscard = reason;
+    // A trapped or stopped instance's memories are not kept (a suspended stack may still hold them).
+    if (normal) for (const m of inst.memories) pool.give(m.slot, m.memory);
+  }
+
+  /**
+   * After a request: the instance is kept for its next request (reuse), or put back as
+   * instantiated (reset), or discarded and replaced in the background.
+   */
   function release(inst: Instance, normal: boolean): void {
     inst.ctx = undefined;
-    if (normal && inst.uses < maxReuse && !draining) {
-      idle.push(inst);
+    if (!normal) {
+      discard(inst, false, 'the request failed');
+    } else if (draining) {
+      discard(inst, true, undefined);
+    } else if (inst.uses < maxReuse) {
+      reused.push(inst);
       return;
+    } else if (inst.snapshot !== undefined) {
+      const no = inst.snapshot.reset();
+      if (no === undefined) {
+        inst.uses = 0;
+        stats.resets++;
+        ready.push(inst);
+        return;
+      }
+      discard(inst, true, no);
+    } else {
+      discard(inst, true, inst.unresettable);
     }
-    if (normal) for (const m of inst.memories) pool.give(m.slot, m.memory);
+    warm();
   }
 
   function done(): void {
@@ -211,7 +312,9 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
     const timer = setTimeout(() => ctx.expire(), Math.max(0, ctx.deadline - performance.now()));
     let inst: Instance;
     try {
-      inst = idle.pop() ?? await instantiate(ctx);
+      const next = reused.pop() ?? ready.pop();
+      if (next === undefined || ready.length + warming < readyTarget) warm();
+      inst = next ?? await instantiate(ctx);
     } catch (e) {
       clearTimeout(timer);
       gate.leave();
@@ -286,15 +389,19 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
     return response;
   }
 
-  return Object.assign(handle, {
-    get inFlight() {
-      return inFlight;
+  // Getters are defined, not assigned (Object.assign would copy their values once).
+  return Object.defineProperties(handle, {
+    inFlight: { get: () => inFlight },
+    isolation: { get: () => (why === undefined ? { mode: isolation } : { mode: isolation, why }) },
+    stats: { get: () => ({ ...stats }) },
+    drain: {
+      value: (): Promise<void> => {
+        draining = true;
+        ready.length = 0;
+        reused.length = 0;
+        if (inFlight === 0) return Promise.resolve();
+        return new Promise<void>((resolve) => { drained = resolve; });
+      },
     },
-    drain(): Promise<void> {
-      draining = true;
-      idle.length = 0;
-      if (inFlight === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => { drained = resolve; });
-    },
-  });
+  }) as Handler;
 }

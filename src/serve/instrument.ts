@@ -16,11 +16,18 @@
 //   their maximum lowered to the server's per-request cap, so the server hands each instance a
 //   memory from its pool instead of V8 reserving and faulting in a new one per request.
 //
-// Both only append to the module's index spaces, except the new function import, which comes
-// before the module's own functions: every function index at or above it moves up by one
-// (calls, ref.func, exports, start, elements, names).
+// - State (for resetting an instance between requests, src/serve/reset.ts): every mutable
+//   global, table and memory a module defines is exported under `tessera:serve/...`, so the
+//   host can read it right after instantiation and write it back after a request; and each
+//   `data.drop` / `elem.drop` first sets a global of its own, since a dropped segment cannot
+//   be brought back from JavaScript (an instance that dropped one after instantiation is not
+//   reset but discarded).
+//
+// All of it only appends to the module's index spaces, except the new function imports, which
+// come before the module's own functions: every function index at or above them moves up by
+// two (calls, ref.func, exports, start, elements, names).
 import type { Expr, Instr, Module, Names } from '../core/ast.ts';
-import type { MemoryType } from '../core/types.ts';
+import type { MemoryType, ValType } from '../core/types.ts';
 
 /** The module name of everything the rewriting adds. */
 export const HOST_MODULE = 'tessera:serve';
@@ -37,6 +44,22 @@ export interface InstrumentOptions {
   readonly maxPages?: number;
   /** Turn the module's own memories into imports the host supplies. */
   readonly importMemories: boolean;
+  /** Export the module's mutable state and flag segment drops (ModuleState). */
+  readonly exportState?: boolean;
+}
+
+/** What the host reads and restores to reset an instance of the module (exports by name). */
+export interface ModuleState {
+  /** Mutable globals the module defines (including the fuel and depth globals added here). */
+  readonly globals: readonly { readonly name: string; readonly type: ValType }[];
+  /** Tables the module defines. */
+  readonly tables: readonly string[];
+  /** Memories the module defines and still owns (not imported from the pool). */
+  readonly memories: readonly string[];
+  /** An i32 global set to 1 by every `data.drop` and `elem.drop`; undefined when there are none. */
+  readonly drops: string | undefined;
+  /** Why an instance of the module cannot be put back exactly as instantiated (undefined: it can). */
+  readonly unresettable: string | undefined;
 }
 
 /** A memory the host must supply to an instrumented module, under `tessera:serve` `name`. */
@@ -51,6 +74,8 @@ export interface Instrumented {
   /** Whether the module imports `tessera:serve` `interrupt`. */
   readonly interrupt: boolean;
   readonly memories: readonly MemorySlot[];
+  /** Present when asked for with `exportState`. */
+  readonly state?: ModuleState;
 }
 
 /** The memory-related refusal: a module that needs more at start than the cap allows. */
@@ -78,8 +103,88 @@ export function instrumentModule(m: Module, options: InstrumentOptions): Instrum
   const memories = options.importMemories ? importMemories(m) : [];
   const interrupt = options.interrupt && m.funcs.length > 0;
   if (interrupt) addInterrupt(m);
-  if (interrupt || memories.length > 0) delete m.source;
-  return { module: m, interrupt, memories };
+  const state = options.exportState === true ? exportState(m) : undefined;
+  if (interrupt || memories.length > 0 || (state !== undefined && m.exports.some((x) => x.name.startsWith(STATE_PREFIX)))) delete m.source;
+  return { module: m, interrupt, memories, ...(state === undefined ? {} : { state }) };
+}
+
+/** The prefix of the exports `exportState` adds. */
+export const STATE_PREFIX = `${HOST_MODULE}/`;
+
+/** Global types whose value JavaScript reads and writes back exactly (WebAssembly JS API, "ToJSValue"). */
+function exactGlobal(t: ValType): string | undefined {
+  if (t === 'v128') return 'a mutable v128 global (JavaScript cannot read it)';
+  if (typeof t === 'object' && t.heap !== 'func' && t.heap !== 'extern') return 'a mutable global of a reference type other than funcref or externref';
+  return undefined;
+}
+
+/**
+ * Exports every mutable global, table and memory the module defines, and marks segment drops
+ * (see ModuleState). Instructions that only read a segment (memory.init, table.init,
+ * array.new_data, ...) change no state: only a drop does (the spec's data and element
+ * instances), so only drops are marked.
+ */
+function exportState(m: Module): ModuleState {
+  const reasons: string[] = [];
+  const globals: { name: string; type: ValType }[] = [];
+  const tables: string[] = [];
+  const memories: string[] = [];
+  const importedGlobals = m.imports.filter((i) => i.desc.kind === 'global').length;
+  const importedTables = m.imports.filter((i) => i.desc.kind === 'table').length;
+  const importedMemories = m.imports.filter((i) => i.desc.kind === 'memory').length;
+  let drops: string | undefined;
+  let dropsIndex = -1;
+  if (m.funcs.some((f) => f.body.some((i) => i.op === 'data.drop' || i.op === 'elem.drop'))) {
+    const g = dropsIndex = importedGlobals + m.globals.length;
+    m.globals.push({ type: { type: 'i32', mutable: true }, init: [{ op: 'i32.const', value: 0 }] });
+    for (const f of m.funcs) {
+      if (!f.body.some((i) => i.op === 'data.drop' || i.op === 'elem.drop')) continue;
+      const out: Instr[] = [];
+      for (const i of f.body) {
+        if (i.op === 'data.drop' || i.op === 'elem.drop') out.push({ op: 'i32.const', value: 1 }, { op: 'global.set', global: g });
+        out.push(i);
+      }
+      f.body = out;
+    }
+    drops = `${STATE_PREFIX}drops`;
+    m.exports.push({ name: drops, kind: 'global', index: g });
+  }
+  for (const [k, g] of m.globals.entries()) {
+    if (!g.type.mutable) continue;
+    const index = importedGlobals + k;
+    if (index === dropsIndex) continue;
+    const why = exactGlobal(g.type.type);
+    if (why !== undefined) {
+      reasons.push(why);
+      continue;
+    }
+    const name = `${STATE_PREFIX}global${index}`;
+    m.exports.push({ name, kind: 'global', index });
+    globals.push({ name, type: g.type.type });
+  }
+  for (const [k, t] of m.tables.entries()) {
+    if (t.type.ref.heap !== 'func' && t.type.ref.heap !== 'extern') {
+      reasons.push('a table of a reference type other than funcref or externref');
+      continue;
+    }
+    if (t.type.addr !== 'i32') {
+      reasons.push('a 64-bit table');
+      continue;
+    }
+    const name = `${STATE_PREFIX}table${importedTables + k}`;
+    m.exports.push({ name, kind: 'table', index: importedTables + k });
+    tables.push(name);
+  }
+  for (const [k, x] of m.memories.entries()) {
+    if (x.type.shared) {
+      reasons.push('a shared memory');
+      continue;
+    }
+    const name = `${STATE_PREFIX}memory${importedMemories + k}`;
+    m.exports.push({ name, kind: 'memory', index: importedMemories + k });
+    memories.push(name);
+  }
+  return { globals, tables, memories, drops, unresettable: reasons.length === 0 ? undefined : reasons[0] };
 }
 
 /**

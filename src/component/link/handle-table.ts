@@ -48,6 +48,12 @@ class Scope implements CallScope {
   objects: GuestResource[] | null = null;
 }
 
+/** @internal A handle table's entries and free list at one moment. */
+export interface TableLayout {
+  readonly entries: readonly (object | undefined)[];
+  readonly free: readonly number[];
+}
+
 export class HandleTableImpl implements HandleTable {
   readonly inst: RuntimeInstance;
   /** rid (the validator's static resource identity) → the runtime type in this instance. */
@@ -129,6 +135,48 @@ export class HandleTableImpl implements HandleTable {
     this.#entries[i] = undefined;
     this.#free.push(i);
     return e;
+  }
+
+  // ---- resets (link/quiescence.ts): a host that puts an instance back as instantiated ----
+
+  /** @internal The table's entries and free list now. */
+  layout(): TableLayout {
+    return { entries: [...this.#entries], free: [...this.#free] };
+  }
+
+  /**
+   * @internal Why the table's entries are not those of `l` (undefined: they are, and none is
+   * lent): a handle still held or dropped, or an async entry (waitable, waitable set, stream
+   * or future end, subtask, error context) outstanding.
+   */
+  differsFrom(l: TableLayout): string | undefined {
+    const entries = this.#entries;
+    const n = Math.max(entries.length, l.entries.length);
+    for (let i = 1; i < n; i++) {
+      const x = i < entries.length ? entries[i] : undefined;
+      const y = i < l.entries.length ? l.entries[i] : undefined;
+      if (x === y) {
+        if (x instanceof Handle && x.lends !== 0) return `handle ${i} is lent`;
+        continue;
+      }
+      if (x === undefined) return `handle ${i}, held after instantiation, was dropped`;
+      return x instanceof Handle ? `handle ${i} is still held (${x.own ? 'own' : 'borrow'} of ${x.rt.description})` : `handle ${i} is an async waitable, stream, future, subtask or error context still held`;
+    }
+    return undefined;
+  }
+
+  /**
+   * @internal Puts the entries and the free list back as in `l`, so the next handles get the
+   * indices they would get in a new instance. Only for a table whose entries are those of `l`
+   * (differsFrom answered undefined): then only free slots change.
+   */
+  restoreLayout(l: TableLayout): void {
+    const entries = this.#entries;
+    entries.length = l.entries.length;
+    for (let i = 0; i < l.entries.length; i++) entries[i] = l.entries[i];
+    const free = this.#free;
+    free.length = l.free.length;
+    for (let i = 0; i < l.free.length; i++) free[i] = l.free[i];
   }
 
   #checkType(h: Handle, rt: ResourceType, i: number): void {

@@ -10,6 +10,7 @@ import { type ComponentExports, exportsObject } from './exports.ts';
 import { HostImports } from './imports.ts';
 import { instantiateFrame, runAsync, runSync, type Walk } from './instantiate.ts';
 import { ResourceClasses } from './resource-object.ts';
+import { registerInstances } from './quiescence.ts';
 import type { Root } from './runtime-instance.ts';
 
 export { CompiledComponent, compileComponent, compileComponentSync };
@@ -17,6 +18,7 @@ export type { ComponentExports, ComponentFunction } from './exports.ts';
 export { GuestResource, type GuestClass } from './resource-object.ts';
 export type { HostClass } from './resource-type.ts';
 export { suspendingHost } from './jspi.ts';
+export { type InitialState, initialState } from './quiescence.ts';
 export {
   ComponentFuture, ComponentStream, type ComponentStreamReader, ErrorContext, onUncaughtTrap, type StreamChunk,
 } from '../async/index.ts';
@@ -57,6 +59,11 @@ export interface InstantiateOptions {
    * instantiation arguments win over a module name given here.
    */
   readonly coreImports?: (module: WebAssembly.Module) => WebAssembly.Imports | undefined;
+  /**
+   * Told of each core instance as it is made, with its compiled module (a host that rewrote
+   * the modules to export their state reads it from there: `tessera serve`'s resets).
+   */
+  readonly coreInstance?: (module: WebAssembly.Module, instance: WebAssembly.Instance) => void;
 }
 
 /**
@@ -79,13 +86,16 @@ function walk(compiled: CompiledComponent, imports: ComponentImports, options: I
   const shape: JsShape = { names: options.names ?? 'wit', results: options.results ?? 'throw' };
   const root: Root = {
     shape, classes: new ResourceClasses(), jspi: options.jspi === true, coreImports: options.coreImports, deadlock: options.deadlock ?? 'wait',
+    coreInstance: options.coreInstance, instances: [],
   };
   return (function* () {
     const frame = yield* instantiateFrame(compiled, (name, e, f) => {
       const host = new HostImports(shape.names, (rid) => f.inst.handles.types.get(rid));
       return host.item(imports, name, e, name);
     }, null, root);
-    return { exports: exportsObject(frame.exports, shape.names, root.classes) };
+    const instance: ComponentInstance = { exports: exportsObject(frame.exports, shape.names, root.classes) };
+    registerInstances(instance, root);
+    return instance;
   })();
 }
 

@@ -55,6 +55,7 @@ export function* instantiateFrame(def: CompiledComponent, importer: Importer, pa
             // A host's own imports for modules it rewrote (the component's arguments win).
             const extra = root.coreImports?.(module);
             const instance = yield { module, imports: (extra === undefined ? imports : { ...extra, ...imports }) as WebAssembly.Imports };
+            root.coreInstance?.(module, instance);
             frame.coreInstances.push(instance.exports as CoreInstance);
           }
         }

@@ -19,6 +19,10 @@ export interface Root {
   readonly deadlock?: 'trap' | 'wait';
   /** The `coreImports` instantiation option: extra imports for each core instantiation. */
   readonly coreImports?: (module: WebAssembly.Module) => WebAssembly.Imports | undefined;
+  /** The `coreInstance` instantiation option: told of each core instance made. */
+  readonly coreInstance?: (module: WebAssembly.Module, instance: WebAssembly.Instance) => void;
+  /** Every component instance made under this root, outermost first (link/quiescence.ts). */
+  readonly instances?: RuntimeInstance[];
 }
 
 export class RuntimeInstance {
@@ -50,6 +54,7 @@ export class RuntimeInstance {
     this.root = root;
     this.handles = new HandleTableImpl(this);
     this.threads = new ThreadTable(threadsOfRoot(root));
+    root.instances?.push(this);
   }
 }
 
@@ -93,6 +98,11 @@ export class ThreadTable {
     this.#all.delete(t);
     this.#array[i] = undefined;
     this.#free.push(i);
+  }
+
+  /** Whether no thread is in the table and no index was ever freed (as right after instantiation). */
+  get untouched(): boolean {
+    return this.#array.length === 1 && this.#free.length === 0;
   }
 
   some(f: (t: Thread) => boolean): boolean {

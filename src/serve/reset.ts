@@ -1,0 +1,147 @@
+// Resetting a guest instance between requests instead of making a new one (RATIONALE.md, "Why
+// does `tessera serve` reset instances instead of instantiating one per request?"). Right after
+// instantiation, before any export is called, everything that can change is recorded: each
+// memory's bytes, each mutable global's value, each table's elements (the modules were
+// rewritten to export them, src/serve/instrument.ts), and the component-level state
+// (link/quiescence.ts). After a request that ended normally, the instance is put back exactly
+// so, and the next request cannot tell it from a new one. When something cannot be put back
+// exactly, `reset` says why and the host discards the instance: a memory or table grew (a
+// new instance has the module's sizes), a segment was dropped, a handle is still held or an
+// async entry outstanding, an instance is entered or poisoned.
+//
+// Memory images are shared between the instances of one guest when their bytes are equal (a
+// guest whose start-up is deterministic: all of them), so a pool of instances costs one image
+// per memory, not one per instance.
+import type { InitialState } from '../component/link/index.ts';
+import type { ModuleState } from './instrument.ts';
+
+/** One core instance of a guest instance: its exported state and the memories the host gave it. */
+export interface CoreRecord {
+  readonly instance: WebAssembly.Instance;
+  readonly state: ModuleState | undefined;
+  readonly memories: readonly WebAssembly.Memory[];
+}
+
+/** Memory images shared by the instances of one guest, by core instance ordinal and memory. */
+export class ImageCache {
+  readonly #images = new Map<string, Uint8Array>();
+
+  /** The image equal to `bytes` (shared if one is), else a copy of `bytes`. */
+  image(key: string, bytes: Uint8Array): Uint8Array {
+    const known = this.#images.get(key);
+    if (known !== undefined && equalBytes(known, bytes)) return known;
+    const copy = bytes.slice();
+    if (known === undefined) this.#images.set(key, copy);
+    return copy;
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  // Memories are whole pages: compare 8 bytes at a time.
+  if (a.byteLength % 8 === 0 && a.byteOffset % 8 === 0 && b.byteOffset % 8 === 0) {
+    const x = new BigUint64Array(a.buffer, a.byteOffset, a.byteLength / 8);
+    const y = new BigUint64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+interface SavedMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly image: Uint8Array;
+}
+
+interface SavedTable {
+  readonly table: WebAssembly.Table;
+  readonly elements: readonly unknown[];
+}
+
+/** What one guest instance looked like right after instantiation, and how to put it back. */
+export class Snapshot {
+  readonly #memories: SavedMemory[];
+  readonly #globals: WebAssembly.Global[];
+  readonly #values: unknown[];
+  readonly #tables: SavedTable[];
+  readonly #drops: WebAssembly.Global[];
+  readonly #component: InitialState;
+
+  private constructor(memories: SavedMemory[], globals: WebAssembly.Global[], values: unknown[], tables: SavedTable[], drops: WebAssembly.Global[], component: InitialState) {
+    this.#memories = memories;
+    this.#globals = globals;
+    this.#values = values;
+    this.#tables = tables;
+    this.#drops = drops;
+    this.#component = component;
+  }
+
+  /**
+   * Records the instance made of `cores` (in instantiation order) and `component`; a string
+   * says why it cannot be reset exactly.
+   */
+  static capture(cores: readonly CoreRecord[], component: InitialState, images: ImageCache): Snapshot | string {
+    const memories: SavedMemory[] = [];
+    const globals: WebAssembly.Global[] = [];
+    const values: unknown[] = [];
+    const tables: SavedTable[] = [];
+    const drops: WebAssembly.Global[] = [];
+    const why = component.differs();
+    if (why !== undefined) return `after instantiation, ${why}`;
+    for (const [k, c] of cores.entries()) {
+      const exports = c.instance.exports;
+      const own = c.state?.memories.map((name) => exports[name] as WebAssembly.Memory) ?? [];
+      for (const [j, memory] of [...c.memories, ...own].entries()) {
+        memories.push({ memory, image: images.image(`${k}:${j}`, new Uint8Array(memory.buffer)) });
+      }
+      const st = c.state;
+      if (st === undefined) continue;
+      for (const g of st.globals) {
+        const global = exports[g.name] as WebAssembly.Global;
+        const v: unknown = global.value;
+        // JavaScript reads a NaN as a number and may not write back the same bits.
+        if (typeof v === 'number' && Number.isNaN(v)) return 'a float global holds a NaN after instantiation';
+        globals.push(global);
+        values.push(v);
+      }
+      for (const name of st.tables) {
+        const table = exports[name] as WebAssembly.Table;
+        const elements: unknown[] = [];
+        for (let i = 0; i < table.length; i++) elements.push(table.get(i));
+        tables.push({ table, elements });
+      }
+      if (st.drops !== undefined) {
+        // Drops during instantiation (a start function's) are part of the initial state.
+        const g = exports[st.drops] as WebAssembly.Global;
+        g.value = 0;
+        drops.push(g);
+      }
+    }
+    return new Snapshot(memories, globals, values, tables, drops, component);
+  }
+
+  /**
+   * Puts the instance back as it was right after instantiation (call it only once its
+   * request ended normally: no guest code on the stack). Answers why not instead, having
+   * changed nothing; the instance must then be discarded.
+   */
+  reset(): string | undefined {
+    for (const m of this.#memories) if (m.memory.buffer.byteLength !== m.image.byteLength) return 'a memory grew';
+    for (const t of this.#tables) if (t.table.length !== t.elements.length) return 'a table grew';
+    for (const g of this.#drops) if (g.value !== 0) return 'a data or element segment was dropped';
+    const why = this.#component.differs();
+    if (why !== undefined) return why;
+    for (const m of this.#memories) new Uint8Array(m.memory.buffer).set(m.image);
+    const globals = this.#globals;
+    const values = this.#values;
+    for (let i = 0; i < globals.length; i++) globals[i].value = values[i];
+    for (const t of this.#tables) {
+      const table = t.table;
+      const elements = t.elements;
+      for (let i = 0; i < elements.length; i++) if (table.get(i) !== elements[i]) table.set(i, elements[i]);
+    }
+    this.#component.resetHandles();
+    return undefined;
+  }
+}
