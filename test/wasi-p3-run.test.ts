@@ -1,9 +1,10 @@
 // `tessera run` of WASI 0.3 commands as a user runs it: a child process of bin/tessera.js
 // running components written in component text (test/fixtures/wasi-p3), detected as 0.3 by
-// their `wasi:cli/run@0.3.0` export.
+// their `wasi:cli/run@0.3.0` export: hello.wat (arguments, stdin, exit statuses) and cat.wat
+// (files of a --dir preopen through wasi:filesystem@0.3.0 streams, copied to stdout).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,4 +37,28 @@ test('a 0.3 command: arguments, stdin piped to stdout as a stream, exit statuses
   assert.equal(fail.code, 1);
   assert.equal((await tessera(['hello.wat', 'exit'])).code, 7);
   assert.equal((await tessera(['--argv0', 'x', 'hello.wat'])).out, '');
+});
+
+test('a 0.3 command reads files of a --dir preopen and copies them to stdout; escapes are refused', async () => {
+  mkdirSync(join(tmp, 'data', 'sub'), { recursive: true });
+  writeFileSync(join(tmp, 'data', 'in.txt'), 'from the host\n');
+  const big = new Uint8Array(150_000).map((_, i) => 32 + (i % 90));
+  writeFileSync(join(tmp, 'data', 'big.txt'), big);
+  writeFileSync(join(tmp, 'secret'), 'secret\n');
+  symlinkSync('../secret', join(tmp, 'data', 'escape'));
+  const ok = await tessera(['--dir', `${join(tmp, 'data')}::/data`, 'cat.wat', 'in.txt', 'big.txt', 'in.txt']);
+  assert.equal(ok.err, '');
+  assert.equal(ok.out, `from the host\n${new TextDecoder().decode(big)}from the host\n`);
+  assert.equal(ok.code, 0);
+  const bad = await tessera(['--dir-ro', `${join(tmp, 'data')}::/data`, 'cat.wat', 'missing', 'sub', '../secret', '/etc/passwd', 'escape', 'in.txt']);
+  assert.equal(bad.out, 'from the host\n');
+  assert.equal(bad.err, [
+    'cat: missing: no-entry', 'cat: sub: is-directory', 'cat: ../secret: not-permitted',
+    'cat: /etc/passwd: not-permitted', 'cat: escape: not-permitted', '',
+  ].join('\n'));
+  assert.equal(bad.code, 1);
+  // Nothing preopened: nothing to read.
+  const none = await tessera(['cat.wat', 'in.txt']);
+  assert.equal(none.err, 'cat: no preopened directory\n');
+  assert.equal(none.code, 1);
 });
