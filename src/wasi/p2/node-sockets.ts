@@ -105,7 +105,10 @@ export class NodeNetBackend implements NetBackend {
   async connect(family: IpAddressFamily, remote: HostAddress, local: HostAddress | undefined): Promise<TcpConnection> {
     const net = await import('node:net');
     const sock = await new Promise<Socket>((resolve, reject) => {
+      // allowHalfOpen: the peer's FIN ends only what we receive; we end our side when the guest
+      // says so (shutdown, the end of a 0.3 send stream, close), as TCP does.
       const s = net.connect({
+        allowHalfOpen: true,
         host: remote.ip, port: remote.port, family: family === 'ipv6' ? 6 : 4,
         ...(local !== undefined && !isUnspecified(local) ? { localAddress: local.ip } : {}),
         ...(local !== undefined && local.port !== 0 ? { localPort: local.port } : {}),
@@ -122,7 +125,7 @@ export class NodeNetBackend implements NetBackend {
   async listen(family: IpAddressFamily, local: HostAddress, backlog: number): Promise<TcpListener> {
     const net = await import('node:net');
     const pending: Socket[] = [];
-    const server = net.createServer({ pauseOnConnect: true }, (sock) => {
+    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (sock) => {
       pending.push(sock);
       server.emit('tessera:pending');
     });

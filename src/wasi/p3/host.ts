@@ -6,9 +6,10 @@
 // Done: wasi:cli (environment, exit, stdin, stdout, stderr, the terminal interfaces),
 // wasi:clocks (monotonic-clock, system-clock), wasi:random (random, insecure, insecure-seed),
 // wasi:filesystem (types, preopens: the 0.2 host's descriptors and sandbox behind 0.3's streams
-// and variants, src/wasi/p3/filesystem), and `tessera run` of 0.3 commands
-// (src/cli/run-component.ts). Not yet: wasi:sockets and wasi:http at 0.3.0, `tessera serve`
-// detecting 0.3 worlds.
+// and variants, src/wasi/p3/filesystem), wasi:sockets (types with tcp-socket and udp-socket,
+// ip-name-lookup: the 0.2 host's platform adapter and allow-list behind 0.3's async functions
+// and streams, src/wasi/p3/sockets), and `tessera run` of 0.3 commands
+// (src/cli/run-component.ts). Not yet: wasi:http at 0.3.0, `tessera serve` detecting 0.3 worlds.
 import { ComponentError, WasiExit } from '../../core/errors.ts';
 import {
   type CompiledComponent, type ComponentImports, type ComponentInstance, type InstantiateOptions, instantiateComponent,
@@ -21,6 +22,9 @@ import type { FsContext } from '../p2/filesystem/descriptor.ts';
 import { environment, exit, stdio } from './cli.ts';
 import { filesystemTypes, type Preopen, preopenList, preopens } from './filesystem/index.ts';
 import { monotonicClock, randomInterfaces, systemClock } from './clocks-random.ts';
+import type { NetBackend } from '../p2/sockets/backend.ts';
+import { socketsInterfaces } from './sockets/index.ts';
+import { NetPolicy } from '../p2/sockets/policy.ts';
 
 /** The 0.3 release these interfaces implement. */
 export const WASI_P3_VERSION = '0.3.0';
@@ -39,6 +43,10 @@ export interface WasiP3Options {
   readonly stderr?: ByteOutput;
   readonly clocks?: Partial<Clocks>;
   readonly random?: (into: Uint8Array) => void;
+  /** Hosts and ports the guest may reach (`HOST[:PORT]`); none by default (as WasiP2's). */
+  readonly allowNet?: readonly string[] | NetPolicy;
+  /** Sockets of the platform (src/wasi/p2/node-sockets.ts); without, sockets are `not-supported`. */
+  readonly network?: NetBackend;
 }
 
 /** `wasi:pkg/iface@0.3.N` → `wasi:pkg/iface` when N is any 0.3 release; otherwise undefined. */
@@ -92,6 +100,8 @@ export class WasiP3 {
     };
     for (const [name, i] of Object.entries(io)) interfaces[`wasi:cli/${name}${v}`] = i;
     for (const [name, i] of Object.entries(random)) interfaces[`wasi:random/${name}${v}`] = i;
+    const policy = options.allowNet instanceof NetPolicy ? options.allowNet : new NetPolicy(options.allowNet ?? []);
+    for (const [name, i] of Object.entries(socketsInterfaces({ policy, backend: options.network }))) interfaces[`wasi:sockets/${name}${v}`] = i;
     this.imports = interfaces;
   }
 
