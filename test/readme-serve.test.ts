@@ -1,7 +1,8 @@
-// The README's "Serving HTTP components" section must really run: the shell session (the
-// server started as written, on a free port instead of 8080, in a scratch directory for its
-// key-value file; each curl as a fetch whose body must match the comment; the kill as a
-// SIGTERM that stops it cleanly) and the library example.
+// The README's "Serving HTTP components" section must really run: each shell session (a
+// build script before the server run as written, in the repository; the server started as
+// written, on a free port instead of 8080, in a scratch directory for its key-value file; each
+// curl as a fetch whose body must match the comment; the kill as a SIGTERM that stops it
+// cleanly) and the library example.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -30,14 +31,22 @@ function words(line: string): string[] {
   return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
 }
 
-test('the README serve session runs as written', async () => {
-  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
-  assert.ok(block, 'the section has a shell session');
+const sessions = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+async function session(block: string | undefined): Promise<void> {
+  assert.ok(block, 'the section has this shell session');
   const lines = block.trim().split('\n').map((l) => {
     const hash = l.indexOf('#');
     return { command: (hash < 0 ? l : l.slice(0, hash)).trim(), comment: hash < 0 ? '' : l.slice(hash + 1).trim() };
   });
+  // `npx node scripts/X.ts ARGS`: a build that prints the path the server is then given.
+  let built: string | undefined;
+  while (lines[0].command.startsWith('npx node scripts/')) {
+    const w = words(lines.shift()!.command);
+    built = execFileSync(process.execPath, [join(root, w[2]), ...w.slice(3)], { cwd: root, encoding: 'utf8' }).trim();
+  }
   const start = words(lines[0].command);
+  if (built !== undefined) assert.ok(start.includes(built), `the server is given what the build printed (${built})`);
   assert.deepEqual(start.slice(0, 3), ['npx', 'tessera', 'serve']);
   assert.equal(start.at(-1), '&');
   const port = await freePort();
@@ -88,7 +97,11 @@ test('the README serve session runs as written', async () => {
     if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
+
+test('the README serve session runs as written', () => session(sessions[0]));
+
+test('the README JavaScript serve session runs as written (examples/hello-js)', { timeout: 300_000 }, () => session(sessions[1]));
 
 test('the README serve library example runs', () => {
   const example = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
