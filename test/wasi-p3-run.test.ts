@@ -62,3 +62,13 @@ test('a 0.3 command reads files of a --dir preopen and copies them to stdout; es
   assert.equal(none.err, 'cat: no preopened directory\n');
   assert.equal(none.code, 1);
 });
+
+test('--invoke on a 0.3 command: the WASI imports still answer err by throwing, the export\'s result prints in WAVE', async () => {
+  mkdirSync(join(tmp, 'data'), { recursive: true });
+  writeFileSync(join(tmp, 'data', 'in.txt'), 'from the host\n');
+  const r = await tessera(['--dir', `${join(tmp, 'data')}::/data`, '--invoke', 'wasi:cli/run#run()', 'cat.wat', 'in.txt', 'missing']);
+  assert.equal(r.out, 'from the host\nerr\n');
+  assert.equal(r.err, 'cat: missing: no-entry\n');
+  assert.equal(r.code, 0);
+  assert.equal((await tessera(['--invoke', 'wasi:cli/run#run()', 'hello.wat', 'x'])).out, 'x\nok\n');
+});

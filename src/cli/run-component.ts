@@ -9,12 +9,13 @@
 // links both (the two hosts share the process's stdio and the same preopened directories, each
 // with its own descriptors); it runs 0.3's `wasi:cli/run` when it exports that, else 0.2's.
 import { basename } from 'node:path';
+import { isResultType } from '../component/abi/index.ts';
 import type { Component } from '../component/ast.ts';
 import { type CompiledComponent, compileComponent, type ComponentInstance } from '../component/link/index.ts';
 import { externNameView } from '../component/names.ts';
 import type { EntityT, FuncT } from '../component/validate/model.ts';
 import { jsToWave, parseWaveCall, waveArgs } from '../component/wave.ts';
-import { LinkError, Trap, ValidationError, WasiExit } from '../core/errors.ts';
+import { ComponentError, LinkError, Trap, ValidationError, WasiExit } from '../core/errors.ts';
 import { jspiSupported } from '../runtime/jspi.ts';
 import { trapFromEngine } from '../runtime/traps.ts';
 import { nodeStderr, nodeStdin, nodeStdinAsync, nodeStdout, stdinIsFile } from '../wasi/node.ts';
@@ -108,10 +109,12 @@ export async function runComponent(o: ComponentRunOptions, file: string, input: 
     const stdout = nodeStdout();
     const stderr = nodeStderr();
     const host = new WasiP2({ args, env: o.env, preopens: o.preopens, stdin, stdout, stderr, allowNet: policy, network, http, jspi });
-    const host3 = p3 ? new WasiP3({ args, env: o.env, preopens: o.preopens, stdin, stdout, stderr }) : undefined;
+    const host3 = p3 ? new WasiP3({ args, env: o.env, preopens: o.preopens, stdin, stdout, stderr, allowNet: policy, network }) : undefined;
     let instance: ComponentInstance;
     try {
-      instance = await host.instantiate(compiled, host3?.importsFor(compiled) ?? {}, o.invoke === undefined ? {} : { results: 'tagged' });
+      // `results` stays 'throw' even for --invoke: the shape applies to imports too, and the
+      // WASI hosts answer err by throwing (the invoked export's result is tagged below).
+      instance = await host.instantiate(compiled, host3?.importsFor(compiled) ?? {});
     } catch (e) {
       if (e instanceof LinkError) return fail(e.message.replace(/^missing import/, 'unsatisfied import'));
       const code = trapExit(e);
@@ -133,7 +136,14 @@ export async function runComponent(o: ComponentRunOptions, file: string, input: 
       } catch (e) {
         throw new UsageError(`--invoke ${o.invoke}: ${(e as Error).message}`);
       }
-      const result = await target.fn(...args);
+      let result: unknown;
+      try {
+        result = await target.fn(...args);
+        if (isResultType(target.type.result)) result = { tag: 'ok', val: result };
+      } catch (e) {
+        if (!(e instanceof ComponentError) || !isResultType(target.type.result)) throw e;
+        result = { tag: 'err', val: e.payload };
+      }
       if (target.type.result !== undefined) process.stdout.write(`${jsToWave(result, target.type.result)}\n`);
       return 0;
     } catch (e) {
