@@ -11,6 +11,7 @@ import { CompiledComponent } from '../component/link/compile.ts';
 import { validateComponent } from '../component/validate/component.ts';
 import type { Scope } from '../component/validate/scope.ts';
 import { p2Interface } from '../wasi/p2/host.ts';
+import { p3Interface } from '../wasi/p3/host.ts';
 import { instrumentModule, type MemorySlot, type ModuleState } from './instrument.ts';
 
 /** What a rewritten core module needs from the host at instantiation. */
@@ -56,10 +57,19 @@ function coreModules(c: Component, out: Module[]): Module[] {
   return out;
 }
 
-/** The name of the component's `wasi:http/incoming-handler` export (any 0.2.x). */
+/**
+ * The name of the component's `wasi:http/incoming-handler` export (any 0.2.x: a
+ * wasi:http/proxy), else of its `wasi:http/handler` export (any 0.3.x: a wasi:http/service,
+ * served by src/serve/service-p3.ts).
+ */
 export function handlerExportOf(exports: Iterable<string>): string | undefined {
-  for (const name of exports) if (p2Interface(name) === 'wasi:http/incoming-handler') return name;
-  return undefined;
+  const names = [...exports];
+  return names.find((name) => p2Interface(name) === 'wasi:http/incoming-handler') ?? names.find(isServiceExport);
+}
+
+/** Whether `name` is a 0.3 `wasi:http/handler` export (a wasi:http/service). */
+export function isServiceExport(name: string): boolean {
+  return p3Interface(name) === 'wasi:http/handler';
 }
 
 export async function prepareGuest(bytes: Uint8Array, options: PrepareOptions = {}): Promise<PreparedGuest> {
@@ -70,7 +80,7 @@ export async function prepareGuest(bytes: Uint8Array, options: PrepareOptions = 
   const handlerExport = top === undefined ? undefined : handlerExportOf(top.exports.keys());
   if (handlerExport === undefined) {
     const names = top === undefined ? [] : [...top.exports.keys()];
-    throw new GuestError(`the component does not export wasi:http/incoming-handler (a wasi:http/proxy server exports it); it exports ${names.length === 0 ? 'nothing' : names.join(', ')}`);
+    throw new GuestError(`the component does not export wasi:http/incoming-handler@0.2 (a wasi:http/proxy server exports it) or wasi:http/handler@0.3 (a wasi:http/service); it exports ${names.length === 0 ? 'nothing' : names.join(', ')}`);
   }
   // The component keeps its own modules (the runtime reads their types); the engine compiles
   // rewritten copies.

@@ -19,7 +19,8 @@ import type { HttpErrorCode } from '../wasi/p2/http/transport.ts';
 import type { Result } from '../wasi/p2/result.ts';
 import { guardedImports, interruptImports, type Occupied, RequestContext, sleepAsync, waitingFunctions } from './context.ts';
 import { Busy, Gate } from './gate.ts';
-import { type PreparedGuest, prepareGuest } from './guest.ts';
+import { isServiceExport, type PreparedGuest, prepareGuest } from './guest.ts';
+import { createServiceHandler } from './service-p3.ts';
 import { incomingRequest } from './incoming.ts';
 import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
 import { MemoryPool } from './memory-pool.ts';
@@ -48,6 +49,11 @@ export interface ServeLimits {
   readonly maxInstanceReuse?: number;
   /** Instances made ahead of requests, off their path (default min(maxConcurrency, 16)). */
   readonly readyInstances?: number;
+  /**
+   * Requests one instance of a 0.3 wasi:http/service serves at the same time (default 16; its
+   * maxInstanceReuse defaults to 128): src/serve/service-p3.ts.
+   */
+  readonly maxInstanceConcurrentReuse?: number;
 }
 
 /**
@@ -137,6 +143,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   const maxPages = Math.max(1, Math.floor((limits.maxMemoryBytes ?? 128 * MiB) / 65536));
   const guest = 'compiled' in component ? component
     : await prepareGuest(component instanceof Uint8Array ? component : new Uint8Array(component), { maxMemoryPages: maxPages });
+  if (isServiceExport(guest.handlerExport)) return createServiceHandler(guest, options);
   const clocks = { ...defaultClocks(), sleepAsync, ...options.wasi?.clocks };
   const wasi = new WasiP2({ ...options.wasi, clocks, jspi: true });
   const io: IoContext = { clocks, jspi: true };
