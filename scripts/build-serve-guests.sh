@@ -26,9 +26,10 @@ done
 
 build() {
   local src="$1" world="$2" out="$3"
+  shift 3
   local name
   name="$(basename "$src" .c)"
-  "$CC" "${FLAGS[@]}" "$src" -o "$tmp/$name.wasm"
+  "$CC" "${FLAGS[@]}" "$@" "$src" -o "$tmp/$name.wasm"
   (cd "$root" && npx node scripts/embed-wit.ts "$tmp/$name.wasm" "$tmp/wit" "$world" "$tmp/$name.embed.wasm")
   "$JCO" new "$tmp/$name.embed.wasm" -o "$out"
   ls -l "$out"
@@ -37,3 +38,4 @@ build() {
 build "$root/examples/notes/notes.c" server-with-keyvalue "$root/examples/notes/notes.wasm"
 build "$root/test/fixtures/serve/guest.c" server "$root/test/fixtures/serve/guest.component.wasm"
 build "$root/test/fixtures/serve/hello.c" server "$root/test/fixtures/serve/hello.component.wasm"
+build "$root/test/fixtures/serve/state.c" server "$root/test/fixtures/serve/state.component.wasm" -mreference-types
