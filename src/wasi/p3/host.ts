@@ -8,8 +8,10 @@
 // wasi:filesystem (types, preopens: the 0.2 host's descriptors and sandbox behind 0.3's streams
 // and variants, src/wasi/p3/filesystem), wasi:sockets (types with tcp-socket and udp-socket,
 // ip-name-lookup: the 0.2 host's platform adapter and allow-list behind 0.3's async functions
-// and streams, src/wasi/p3/sockets), and `tessera run` of 0.3 commands
-// (src/cli/run-component.ts). Not yet: wasi:http at 0.3.0, `tessera serve` detecting 0.3 worlds.
+// and streams, src/wasi/p3/sockets), wasi:http (types, client: request and response with
+// stream bodies and trailer futures, send over the 0.2 host's transport and allow-list,
+// src/wasi/p3/http), `tessera run` of 0.3 commands (src/cli/run-component.ts) and `tessera
+// serve` of 0.3 wasi:http/service components (src/serve/service-p3.ts).
 import { ComponentError, WasiExit } from '../../core/errors.ts';
 import {
   type CompiledComponent, type ComponentImports, type ComponentInstance, type InstantiateOptions, instantiateComponent,
@@ -24,6 +26,8 @@ import { filesystemTypes, type Preopen, preopenList, preopens } from './filesyst
 import { monotonicClock, randomInterfaces, systemClock } from './clocks-random.ts';
 import type { NetBackend } from '../p2/sockets/backend.ts';
 import { socketsInterfaces } from './sockets/index.ts';
+import { httpInterfaces } from './http/index.ts';
+import type { HttpTransport } from '../p2/http/transport.ts';
 import { NetPolicy } from '../p2/sockets/policy.ts';
 
 /** The 0.3 release these interfaces implement. */
@@ -45,6 +49,8 @@ export interface WasiP3Options {
   readonly random?: (into: Uint8Array) => void;
   /** Hosts and ports the guest may reach (`HOST[:PORT]`); none by default (as WasiP2's). */
   readonly allowNet?: readonly string[] | NetPolicy;
+  /** How wasi:http client requests are sent (src/wasi/p2/node-http.ts); without, they fail. */
+  readonly http?: HttpTransport;
   /** Sockets of the platform (src/wasi/p2/node-sockets.ts); without, sockets are `not-supported`. */
   readonly network?: NetBackend;
 }
@@ -102,6 +108,7 @@ export class WasiP3 {
     for (const [name, i] of Object.entries(random)) interfaces[`wasi:random/${name}${v}`] = i;
     const policy = options.allowNet instanceof NetPolicy ? options.allowNet : new NetPolicy(options.allowNet ?? []);
     for (const [name, i] of Object.entries(socketsInterfaces({ policy, backend: options.network }))) interfaces[`wasi:sockets/${name}${v}`] = i;
+    for (const [name, i] of Object.entries(httpInterfaces(policy, options.http))) interfaces[`${name}${v}`] = i;
     this.imports = interfaces;
   }
 
