@@ -4,7 +4,7 @@
 // (files of a --dir preopen through wasi:filesystem@0.3.0 streams, copied to stdout).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,4 +71,18 @@ test('--invoke on a 0.3 command: the WASI imports still answer err by throwing, 
   assert.equal(r.err, 'cat: missing: no-entry\n');
   assert.equal(r.code, 0);
   assert.equal((await tessera(['--invoke', 'wasi:cli/run#run()', 'hello.wat', 'x'])).out, 'x\nok\n');
+});
+
+test('a component importing 0.2 and 0.3 interfaces gets both hosts; any 0.3.N is served by 0.3.0', async () => {
+  const hello = readFileSync(join(fixtures, 'hello.wat'), 'utf8');
+  const mixed = hello
+    .replace('"wasi:cli/environment@0.3.0"', '"wasi:cli/environment@0.2.3"')
+    .replace('"wasi:cli/stdout@0.3.0"', '"wasi:cli/stdout@0.3.7"');
+  assert.notEqual(mixed, hello);
+  const file = join(tmp, 'mixed.wat');
+  writeFileSync(file, mixed);
+  const r = await tessera([file, 'from', 'pipe', 'both'], 'stdin\n');
+  assert.equal(r.err, '');
+  assert.equal(r.out, 'from\nstdin\nboth\n');
+  assert.equal(r.code, 0);
 });
