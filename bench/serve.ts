@@ -119,6 +119,10 @@ const SERVERS: readonly Server[] = [
 function jsServers(component: string): Server[] {
   return [
     { ...tessera('tessera serve (fresh instance)', ['--kv', ':memory:'], component), path: '/hello' },
+    // An instance of this guest holds 10 MB of memory and more as it runs: with 50 requests in
+    // flight at once (the default allows 64) the process spends its time on memory, so the
+    // same server with fewer at once shows what a setting for large guests gives.
+    { ...tessera('tessera serve --max-concurrency 8', ['--kv', ':memory:', '--max-concurrency', '8'], component), path: '/hello' },
     {
       name: 'jco serve --isolate-requests instance',
       path: '/hello',
