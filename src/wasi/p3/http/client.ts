@@ -9,7 +9,7 @@ import { grantedUrl } from '../../p2/http/index.ts';
 import { methodName } from '../../p2/http/types.ts';
 import { httpErrorOf, type HttpResponseSpec, type HttpTransport } from '../../p2/http/transport.ts';
 import type { NetPolicy } from '../../p2/sockets/policy.ts';
-import { bytesOf, chunksOf, internalError, OK, type TrailersResult } from './body.ts';
+import { bytesOf, chunksOf, internalError, OK, settled, type TrailersResult } from './body.ts';
 import { Fields } from './fields.ts';
 import { type Request, Response } from './types.ts';
 
@@ -49,6 +49,8 @@ export function httpClient(cx: ClientContext) {
       const url = grantedUrl(cx.policy, head.scheme, head.authority, head.path);
       const transport = cx.transport ?? fail(internalError('this host cannot send HTTP requests'));
       const body = request.takeBody();
+      // HTTP/1.1 sends no request trailers, but the future is read: a guest writing it waits for a reader.
+      void settled(body.trailers, undefined);
       const options = head.options;
       let spec: HttpResponseSpec;
       try {
