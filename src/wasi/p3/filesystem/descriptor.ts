@@ -72,14 +72,18 @@ function statOf(s: DescriptorStatP2): DescriptorStat {
   };
 }
 
-/** The code a failed wasi:io stream operation of the 0.2 host carries; undefined at the end. */
+/**
+ * The code a failed wasi:io stream operation of the 0.2 host carries; undefined at the end.
+ * Anything else thrown mid-stream is `io`: the call that made the stream has returned, so the
+ * future is the only place left to report it (a rejected future would leave the guest waiting).
+ */
 function streamErrorCode(e: unknown): ErrorCode | undefined {
   const code = codeOf(e);
   if (code !== undefined) return errorCode(code);
-  const p = (e as { payload?: { tag?: string; val?: IoError } }).payload;
+  const p = (e as { payload?: { tag?: string; val?: IoError } } | null)?.payload;
   if (p?.tag === 'closed') return undefined;
   if (p?.tag === 'last-operation-failed' && p.val !== undefined) return errorCode(filesystemErrorCode(p.val) ?? 'io');
-  throw e;
+  return errorCode('io');
 }
 
 /**
