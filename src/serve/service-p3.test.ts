@@ -3,17 +3,15 @@
 // bodies and trailers, concurrent requests sharing one instance, a trap ending the requests of
 // its instance only, the reuse bounds, the deadline, the body caps, client.send to loopback.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { encodeComponent } from '../component/binary/encode.ts';
-import { parseComponent } from '../component/text/parse.ts';
+import { serviceComponent } from '../../test/fixtures/serve-p3/service.ts';
 import { nodeHttpTransport } from '../wasi/p2/node-http.ts';
 import { type AccessLogEntry, createHandler, type HandlerOptions } from './handler.ts';
 import { setTrailers, trailersOf } from './trailers.ts';
 
-export const SERVICE = encodeComponent(parseComponent(readFileSync(new URL('../../test/fixtures/serve-p3/service.wat', import.meta.url), 'utf8')));
+const SERVICE = serviceComponent();
 
 const get = (path: string, init?: RequestInit) => new Request(`http://service.test${path}`, init);
 

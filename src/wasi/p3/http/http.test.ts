@@ -2,18 +2,16 @@
 // text with a stackful async `handle`) called with host-made requests; its responses' bodies
 // as streams and trailers as futures; client.send over loopback through the allow-list.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ComponentError } from '../../../core/errors.ts';
-import { encodeComponent } from '../../../component/binary/encode.ts';
-import { parseComponent } from '../../../component/text/parse.ts';
+import { serviceComponent } from '../../../../test/fixtures/serve-p3/service.ts';
 import { nodeHttpTransport } from '../../p2/node-http.ts';
 import { WasiP3 } from '../host.ts';
 import { type Body, bytesOf, Fields, Request, RequestOptions, type Response, type TrailersResult } from './index.ts';
 
-const SERVICE = encodeComponent(parseComponent(readFileSync(new URL('../../../../test/fixtures/serve-p3/service.wat', import.meta.url), 'utf8')));
+const SERVICE = serviceComponent();
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
