@@ -6,8 +6,9 @@
 // (link/quiescence.ts). After a request that ended normally, the instance is put back exactly
 // so, and the next request cannot tell it from a new one. When something cannot be put back
 // exactly, `reset` says why and the host discards the instance: a memory or table grew (a
-// new instance has the module's sizes), a segment was dropped, a handle is still held or an
-// async entry outstanding, an instance is entered or poisoned.
+// new instance has the module's sizes), a segment was dropped, a borrow, lend or async entry
+// is outstanding, an instance is entered or poisoned (own handles the guest left behind are
+// dropped with the reset, as a discarded instance would drop them).
 //
 // Memory images are shared between the instances of one guest when their bytes are equal (a
 // guest whose start-up is deterministic: all of them), so a pool of instances costs one image

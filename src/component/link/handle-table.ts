@@ -145,9 +145,10 @@ export class HandleTableImpl implements HandleTable {
   }
 
   /**
-   * @internal Why the table's entries are not those of `l` (undefined: they are, and none is
-   * lent): a handle still held or dropped, or an async entry (waitable, waitable set, stream
-   * or future end, subtask, error context) outstanding.
+   * @internal Why the table's entries are not those of `l` apart from own handles added since
+   * and not lent (undefined: they are): a handle of `l` dropped or replaced, a borrow, a lend,
+   * or an async entry (waitable, waitable set, stream or future end, subtask, error context)
+   * outstanding.
    */
   differsFrom(l: TableLayout): string | undefined {
     const entries = this.#entries;
@@ -160,15 +161,18 @@ export class HandleTableImpl implements HandleTable {
         continue;
       }
       if (x === undefined) return `handle ${i}, held after instantiation, was dropped`;
-      return x instanceof Handle ? `handle ${i} is still held (${x.own ? 'own' : 'borrow'} of ${x.rt.description})` : `handle ${i} is an async waitable, stream, future, subtask or error context still held`;
+      // An own handle the instance never dropped: a reset drops it as discarding the instance
+      // would (no destructor runs for the handles of a discarded instance either).
+      if (x instanceof Handle && x.own && x.lends === 0 && y === undefined) continue;
+      return x instanceof Handle ? `handle ${i} is still held (${x.own ? 'own, in place of another' : 'borrow'} of ${x.rt.description})` : `handle ${i} is an async waitable, stream, future, subtask or error context still held`;
     }
     return undefined;
   }
 
   /**
    * @internal Puts the entries and the free list back as in `l`, so the next handles get the
-   * indices they would get in a new instance. Only for a table whose entries are those of `l`
-   * (differsFrom answered undefined): then only free slots change.
+   * indices they would get in a new instance. Only for a table differsFrom accepted: then
+   * only free slots and own handles left behind (dropped here, without destructors) change.
    */
   restoreLayout(l: TableLayout): void {
     const entries = this.#entries;

@@ -6,12 +6,14 @@
 // state (memories, globals, tables) is the host's to compare, since it rewrote the modules
 // to reach it.
 //
-// The one thing that legitimately changes between a call's start and end is the layout of a
-// handle table: the handles a call received and dropped leave freed slots behind, and the
-// spec's free list decides the index of the next handle (tests observe it), so a table is put
-// back slot for slot. Anything else that differs (a handle still held or dropped, an async
-// entry, a lend, an entered or poisoned instance, a thread, backpressure) makes `differs`
-// answer why, and the host makes a new instance instead.
+// What may differ and is put back is the handle tables: the handles a call received and
+// dropped leave freed slots behind, and the spec's free list decides the index of the next
+// handle (tests observe it), so a table is put back slot for slot. Own handles a guest left
+// in its table (StarlingMonkey keeps every request it was given) are dropped with it, as
+// discarding the instance would drop them: without destructors, and invisibly to the guest,
+// whose memory forgets them too. Anything else that differs (a handle of the initial state
+// dropped, a borrow, a lend, an async entry, an entered or poisoned instance, a thread,
+// backpressure) makes `differs` answer why, and the host makes a new instance instead.
 import type { ComponentInstance } from './index.ts';
 import type { TableLayout } from './handle-table.ts';
 import { type Root, type RuntimeInstance, threadsOfRoot } from './runtime-instance.ts';
@@ -27,10 +29,14 @@ export function registerInstances(instance: ComponentInstance, root: Root): void
 export interface InitialState {
   /**
    * Why the instance (or one nested in it) is not quiescent and equal to its state at
-   * instantiation, apart from freed handle-table slots; undefined when it is.
+   * instantiation, apart from its handle tables' free slots and own handles left behind;
+   * undefined when it is.
    */
   differs(): string | undefined;
-  /** Puts every handle table's layout (and the synchronous context slots) back as at instantiation. */
+  /**
+   * Puts every handle table back as at instantiation (dropping own handles left behind,
+   * without destructors), and the synchronous context slots.
+   */
   resetHandles(): void;
 }
 
