@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './command.ts';
-import { formatAccess, parseAddr, parseDuration, parseServeArgs, parseSize } from './serve.ts';
+import { formatAccess, isolationNote, parseAddr, parseDuration, parseServeArgs, parseSize } from './serve.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -42,6 +42,15 @@ describe('tessera serve options', () => {
     assert.deepEqual(o.limits, { deadlineMs: 2000, maxInstanceReuse: 5 });
     assert.throws(() => parseServeArgs(['--max-concurrency', '0', 'a.wasm']), UsageError);
     assert.throws(() => parseServeArgs(['--frobnicate']), UsageError);
+    assert.equal(parseServeArgs(['--isolation', 'fresh', 'a.wasm']).isolation, 'fresh');
+    assert.equal(parseServeArgs(['--isolation=reset', 'a.wasm']).isolation, 'reset');
+    assert.throws(() => parseServeArgs(['--isolation', 'none', 'a.wasm']), UsageError);
+  });
+
+  it('says on the start-up line how requests get their instances, and why not by reset', () => {
+    assert.equal(isolationNote({ mode: 'reset' }, undefined), 'instances reset between requests');
+    assert.equal(isolationNote({ mode: 'fresh' }, 'fresh'), 'a new instance per request');
+    assert.equal(isolationNote({ mode: 'fresh', why: 'a memory is shared' }, undefined), 'no resets: a memory is shared');
   });
 
   it('formats an access log line', () => {

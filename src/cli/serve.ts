@@ -7,7 +7,7 @@ import { type Capabilities, configImports, keyvalueImports, openCapabilities } f
 import { suspendingImports } from '../serve/capabilities-imports.ts';
 import { GuestError } from '../serve/guest.ts';
 import { MemoryCapError } from '../serve/instrument.ts';
-import { type AccessLogEntry, createHandler, type Handler, type ServeLimits } from '../serve/handler.ts';
+import { type AccessLogEntry, createHandler, type Handler, type Isolation, type ServeLimits } from '../serve/handler.ts';
 import { nodeStderr, nodeStdout } from '../wasi/node.ts';
 import { NetPolicy } from '../wasi/p2/sockets/policy.ts';
 import { grantedNetwork } from './network.ts';
@@ -15,8 +15,10 @@ import { type Command, EXIT_FAILURE, UsageError } from './command.ts';
 
 const HELP = `Usage: tessera serve [options] <app.wasm>
 
-Serves a wasi:http/proxy component (WASI 0.2): every request runs the component's
-wasi:http/incoming-handler in a fresh instance. Request and response bodies stream both
+Serves a wasi:http/proxy component (WASI 0.2) or a wasi:http/service component (WASI 0.3,
+see --max-instance-concurrent-reuse). For 0.2, every request runs the component's
+wasi:http/incoming-handler in an instance as it was right after instantiation: one reset to
+that state after its previous request, or a new one. Request and response bodies stream both
 ways. A request whose instance traps, overruns its deadline or a limit gets 500, 503 or 413
 and costs no other request. One access log line per request goes to stderr. SIGINT or
 SIGTERM stops taking connections and lets requests in flight finish.
@@ -31,8 +33,20 @@ Options:
   --max-request-body SIZE     Request body cap (default 16M): 413, or a failed read
   --max-response-body SIZE    Response body cap (default 256M): the response is cut off
   --max-instance-reuse N      Serve up to N requests, one after the other, with one instance
-                              (default 1: a fresh instance per request; state is kept between
-                              the requests of one instance)
+                              (default 1: every request starts from the state right after
+                              instantiation; state is kept between the requests of one instance)
+  --isolation reset|fresh     How a request gets an instance in that state (default reset):
+                              reset puts an instance back exactly as instantiated after its
+                              request (memories, globals, tables, handles), and makes a new one
+                              when that cannot be done exactly (a memory grew, a trap, a handle
+                              left open, ...); fresh instantiates for every request. The start-up
+                              line says which is in effect, and why not reset
+  --max-instance-concurrent-reuse N
+                              A WASI 0.3 wasi:http/service component's handler is async: one
+                              instance serves up to N requests at the same time (default 16),
+                              and up to --max-instance-reuse requests in all (default 128 for
+                              such a component), its state kept between them; a trap fails the
+                              requests in flight on that instance (500) and no others
   --kv STORE                  wasi:keyvalue's store: a SQLite file (default
                               .tessera/keyvalue.sqlite), :memory:, or redis://HOST:PORT/DB
   --kv-bucket NAME            A bucket the guest may open (default: "default"); repeatable
@@ -52,6 +66,7 @@ interface ServeArgs {
   file?: string;
   addr: string;
   limits: { -readonly [K in keyof ServeLimits]: ServeLimits[K] };
+  isolation?: Isolation;
   kv?: string;
   readonly buckets: string[];
   readonly config: string[];
@@ -114,6 +129,13 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
       case '--max-request-body': o.limits.maxRequestBodyBytes = parseSize(take(), a); break;
       case '--max-response-body': o.limits.maxResponseBodyBytes = parseSize(take(), a); break;
       case '--max-instance-reuse': o.limits.maxInstanceReuse = count(take(), a); break;
+      case '--max-instance-concurrent-reuse': o.limits.maxInstanceConcurrentReuse = count(take(), a); break;
+      case '--isolation': {
+        const v = take();
+        if (v !== 'reset' && v !== 'fresh') throw new UsageError(`--isolation: reset or fresh, not ${v}`);
+        o.isolation = v;
+        break;
+      }
       case '--kv': o.kv = take(); break;
       case '--kv-bucket': o.buckets.push(take()); break;
       case '--config': o.config.push(take()); break;
@@ -156,6 +178,13 @@ function startupMessage(e: unknown): string | undefined {
   return undefined;
 }
 
+/** How requests get their instances, for the start-up line. */
+export function isolationNote(i: Handler['isolation'], asked: Isolation | undefined): string {
+  if (i.mode === 'reset') return 'instances reset between requests';
+  if (i.why === undefined || asked === 'fresh') return 'a new instance per request';
+  return `no resets: ${i.why}`;
+}
+
 async function serveMain(args: string[]): Promise<number> {
   const o = parseServeArgs(args);
   if (o.file === undefined) throw new UsageError('no component given');
@@ -192,6 +221,7 @@ async function serveMain(args: string[]): Promise<number> {
       wasi: { env: o.env, stdout: nodeStdout(), stderr: nodeStderr(), allowNet: policy, ...(network ? { network } : {}), ...(http ? { http } : {}) },
       imports: { ...(caps.keyvalue.backend.synchronous ? kv : suspendingImports(kv)), ...configImports(caps.config) },
       limits: o.limits,
+      ...(o.isolation === undefined ? {} : { isolation: o.isolation }),
       ...(o.quiet ? {} : { log: (e: AccessLogEntry) => stderr.write(`${formatAccess(e)}\n`) }),
     });
     const { listen } = await import('../serve/node-server.ts');
@@ -204,7 +234,7 @@ async function serveMain(args: string[]): Promise<number> {
     return fail(message);
   }
   const where = server.address.host.includes(':') ? `[${server.address.host}]` : server.address.host;
-  stderr.write(`tessera serve: ${file} on http://${where}:${server.address.port}/\n`);
+  stderr.write(`tessera serve: ${file} on http://${where}:${server.address.port}/ (${isolationNote(handler.isolation, o.isolation)})\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
