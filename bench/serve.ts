@@ -1,7 +1,9 @@
 // `npm run bench -- --suite=serve`: HTTP requests per second and latency (p50, p99) on
 // loopback for the same small C hello component (test/fixtures/serve/hello.component.wasm, so
-// the host is what is measured) under `tessera serve` (a fresh instance per request, and
-// with instance reuse), `jco serve --isolate-requests instance` (jco's fresh instance per
+// the host is what is measured) under `tessera serve` (each request in an instance as
+// instantiated: reset after its previous request, the default; a new instance per request,
+// `--isolation fresh`; and instance reuse, state kept between requests), `jco serve
+// --isolate-requests instance` (jco's fresh instance per
 // request; plain `jco serve` shares one instance), and a plain node:http hello server, the
 // upper bound for anything on Node. One server at a time runs in its own process; autocannon
 // (a devDependency) drives it from this one with 50 keep-alive connections: a warm-up, then
@@ -102,7 +104,8 @@ const SERVERS: readonly Server[] = [
       return { child, port };
     },
   },
-  tessera('tessera serve (fresh instance)', []),
+  tessera('tessera serve (reset, default)', []),
+  tessera('tessera serve --isolation fresh', ['--isolation', 'fresh']),
   tessera('tessera serve (instance reused)', ['--max-instance-reuse', '1000000']),
   {
     name: 'jco serve --isolate-requests instance',
