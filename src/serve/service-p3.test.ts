@@ -101,6 +101,19 @@ describe('createHandler of a wasi:http/service (0.3) component', () => {
     await handler.drain();
   });
 
+  it('a guest looping without calling the host is stopped at the deadline (503); the server goes on', async () => {
+    const log: AccessLogEntry[] = [];
+    const handler = await createHandler(SERVICE, { limits: { deadlineMs: 100 }, log: (e) => log.push(e) });
+    const loop = await handler(get('/loop'));
+    assert.equal(loop.status, 503);
+    await loop.text();
+    assert.match(log[0]?.note ?? '', /deadline of 100 ms/);
+    const hello = await handler(get('/hello'));
+    assert.equal(await hello.text(), 'hello from wasi 0.3 #1\n');
+    assert.equal(handler.stats.discarded, 1);
+    await handler.drain();
+  });
+
   it('caps request and response bodies', async () => {
     const handler = await createHandler(SERVICE, { limits: { maxRequestBodyBytes: 1000, maxResponseBodyBytes: 5000 } });
     const declared = await handler(get('/echo', { method: 'POST', headers: { 'content-length': '2000' }, body: 'x'.repeat(2000) }));
@@ -115,6 +128,15 @@ describe('createHandler of a wasi:http/service (0.3) component', () => {
     const fine = await handler(get('/echo', { method: 'POST', body: 'y'.repeat(900) }));
     assert.equal(await fine.text(), 'y'.repeat(900));
     await handler.drain();
+    // A response body past its cap is cut off (the guest's next write finds no reader).
+    const small = await createHandler(SERVICE, { limits: { maxResponseBodyBytes: 500 } });
+    const cut = await small(get('/echo', { method: 'POST', body: 'z'.repeat(5000) }));
+    await assert.rejects(cut.text(), /larger than the server sends/);
+    const after = await small(get('/hello'));
+    assert.equal(after.status, 200);
+    // The same instance: the guest stopped writing when its reader went away.
+    assert.equal(await after.text(), 'hello from wasi 0.3 #2\n');
+    await small.drain();
   });
 });
 

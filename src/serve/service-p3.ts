@@ -374,7 +374,9 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
           return;
         }
         breakInstance(inst, flight, describe(e));
-        flight.fail(500, 'the component failed\n', describe(e));
+        // The fuel check stopped a guest computing past the deadline (before its timer could run).
+        if (ctx.expired) flight.fail(503, 'the request ran past its deadline\n', `deadline of ${deadlineMs} ms`);
+        else flight.fail(500, 'the component failed\n', describe(e));
         return;
       }
       if (ended) return;

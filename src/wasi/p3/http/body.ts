@@ -67,9 +67,17 @@ export async function* bytesOf(contents: Contents | undefined): AsyncGenerator<U
       reader.releaseLock();
     }
   }
-  for await (const chunk of contents as AsyncIterable<unknown>) {
-    if (chunk instanceof Uint8Array) yield chunk;
-    else if (ArrayBuffer.isView(chunk)) yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  let ended = false;
+  try {
+    for await (const chunk of contents as AsyncIterable<unknown>) {
+      if (chunk instanceof Uint8Array) yield chunk;
+      else if (ArrayBuffer.isView(chunk)) yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    }
+    ended = true;
+  } finally {
+    // Left before its end (a cap, a client gone): a guest's stream is dropped, so its writer
+    // sees DROPPED at once instead of waiting for a reader.
+    if (!ended && contents instanceof ComponentStream) await contents.cancel();
   }
 }
 
