@@ -478,7 +478,7 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
     inFlight: { get: () => inFlight },
     // Instances are reused as they are (their state kept), never reset: a 0.3 service is written
     // to serve many requests, at once, in one instance.
-    isolation: { get: () => ({ mode: 'fresh', why: 'a wasi:http/service instance serves several requests as it is (maxInstanceReuse, maxInstanceConcurrentReuse)' }) },
+    isolation: { get: () => ({ mode: 'fresh', why: `a 0.3 wasi:http/service: an instance serves up to ${maxShared} requests at once and ${maxReuse} in all, as it is` }) },
     stats: { get: () => ({ ...stats }) },
     drain: {
       value: (): Promise<void> => {
