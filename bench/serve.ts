@@ -28,6 +28,8 @@ interface Server {
   readonly name: string;
   /** The path requested (default /). */
   readonly path?: string;
+  /** Measured as long as without --quick: tens of requests a second need more than 1 + 3 s. */
+  readonly full?: boolean;
   /** Starts it; resolves with its port once it answers. */
   start(): Promise<{ child: ChildProcess; port: number }>;
 }
@@ -120,8 +122,9 @@ const SERVERS: readonly Server[] = [
 
 /** The JavaScript example's rows: its hello route, under tessera serve and jco serve. */
 function jsServers(component: string): Server[] {
-  return [
-    { ...tessera('tessera serve (fresh instance)', ['--kv', ':memory:'], component), path: '/hello' },
+  const servers: Server[] = [
+    { ...tessera('tessera serve (reset, default)', ['--kv', ':memory:'], component), path: '/hello' },
+    { ...tessera('tessera serve --isolation fresh', ['--kv', ':memory:', '--isolation', 'fresh'], component), path: '/hello' },
     // An instance of this guest holds 10 MB of memory and more as it runs: with 50 requests in
     // flight at once (the default allows 64) the process spends its time on memory, so the
     // same server with fewer at once shows what a setting for large guests gives.
@@ -137,6 +140,7 @@ function jsServers(component: string): Server[] {
       },
     },
   ];
+  return servers.map((s) => ({ ...s, full: true }));
 }
 
 interface Row {
@@ -158,8 +162,9 @@ async function measure(server: Server, quick: boolean): Promise<Row> {
     const started = await server.start();
     child = started.child;
     // A warm-up (JIT, pools, connections), then the measured run.
-    await load(started.port, quick ? 1 : 3, server.path);
-    const r = await load(started.port, quick ? 3 : 10, server.path);
+    const short = quick && server.full !== true;
+    await load(started.port, short ? 1 : 3, server.path);
+    const r = await load(started.port, short ? 3 : 10, server.path);
     const errors = r.errors + r.timeouts + r.non2xx;
     const row: Row = { name: server.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors };
     process.stderr.write(`  ${server.name}: ${Math.round(row.rps)} requests/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${errors} errors\n`);
@@ -176,7 +181,7 @@ export async function serveBench(quick: boolean): Promise<void> {
   const rows: Row[] = [];
   for (const s of SERVERS) rows.push(await measure(s, quick));
   const js = jsComponent('hello-js');
-  process.stderr.write(`serve: the JavaScript example (${js}), /hello\n`);
+  process.stderr.write(`serve: the JavaScript example (${js}), /hello, 3 + 10 s per server\n`);
   const jsRows: Row[] = [];
   for (const s of jsServers(js)) jsRows.push(await measure(s, quick));
   const node = rows[0].rps;
