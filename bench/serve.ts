@@ -125,10 +125,6 @@ function jsServers(component: string): Server[] {
   const servers: Server[] = [
     { ...tessera('tessera serve (reset, default)', ['--kv', ':memory:'], component), path: '/hello' },
     { ...tessera('tessera serve --isolation fresh', ['--kv', ':memory:', '--isolation', 'fresh'], component), path: '/hello' },
-    // An instance of this guest holds 10 MB of memory and more as it runs: with 50 requests in
-    // flight at once (the default allows 64) the process spends its time on memory, so the
-    // same server with fewer at once shows what a setting for large guests gives.
-    { ...tessera('tessera serve --max-concurrency 8', ['--kv', ':memory:', '--max-concurrency', '8'], component), path: '/hello' },
     {
       name: 'jco serve --isolate-requests instance',
       path: '/hello',
