@@ -11,15 +11,15 @@ import { jsComponent } from '../scripts/build-js-component.ts';
 import { type Capabilities, keyvalueImports, openCapabilities } from '../src/serve/capabilities/index.ts';
 import { suspendingImports } from '../src/serve/capabilities-imports.ts';
 import { type PreparedGuest, prepareGuest } from '../src/serve/guest.ts';
-import { createHandler, type Handler, type ServeLimits } from '../src/serve/handler.ts';
+import { createHandler, type Handler, type Isolation, type ServeLimits } from '../src/serve/handler.ts';
 
 let guest: PreparedGuest;
 let caps: Capabilities;
 const handlers: Handler[] = [];
 
-async function serve(limits: ServeLimits = {}): Promise<Handler> {
+async function serve(limits: ServeLimits = {}, isolation?: Isolation): Promise<Handler> {
   const kv = keyvalueImports(caps.keyvalue);
-  const h = await createHandler(guest, { imports: caps.keyvalue.backend.synchronous ? kv : suspendingImports(kv), limits });
+  const h = await createHandler(guest, { imports: caps.keyvalue.backend.synchronous ? kv : suspendingImports(kv), limits, ...(isolation === undefined ? {} : { isolation }) });
   handlers.push(h);
   return h;
 }
@@ -40,9 +40,13 @@ describe('examples/hello-js under createHandler', { timeout: 300_000 }, () => {
     await caps?.close();
   });
 
-  it('answers every route, keeping its counter and notes in wasi:keyvalue, each request in a fresh instance', async () => {
-    const h = await serve();
-    for (let i = 1; i <= 3; i++) {
+  // The default isolation puts an instance back as instantiated after each request (the app
+  // qualifies: an instance is reset, not discarded); 'fresh' makes a new one every time.
+  for (const isolation of ['reset', 'fresh'] as const) it(`answers every route, keeping its counter and notes in wasi:keyvalue, each request in a fresh instance (isolation ${isolation})`, async () => {
+    const h = await serve({}, isolation === 'reset' ? undefined : isolation);
+    assert.deepEqual(h.isolation, { mode: isolation });
+    const asked = Number(/asked for (\d+)/.exec((await call(h, 'GET', '/')).text)?.[1]);
+    for (let i = asked + 1; i <= asked + 3; i++) {
       const r = await call(h, 'GET', '/');
       assert.equal(r.status, 200);
       assert.equal(r.type, 'text/plain; charset=utf-8');
@@ -65,6 +69,8 @@ describe('examples/hello-js under createHandler', { timeout: 300_000 }, () => {
     assert.deepEqual(echo.bytes, bytes);
     const missing = await call(h, 'GET', '/nowhere');
     assert.deepEqual([missing.status, missing.text, missing.instanceRequests], [404, 'not found\n', '1']);
+    if (isolation === 'reset') assert.ok(h.stats.resets >= 10 && h.stats.discarded === 0, JSON.stringify(h.stats));
+    else assert.equal(h.stats.resets, 0);
   });
 
   it('runs requests at once, each in a fresh instance, the counter counting every one', async () => {
