@@ -43,4 +43,4 @@ export {
   ComponentFuture, ComponentStream, type ComponentStreamReader, ErrorContext, onUncaughtTrap, type StreamChunk,
 } from './component/link/index.ts';
 export { ComponentError, ComponentTrap } from './core/errors.ts';
-export { createHandler, setTrailers, trailersOf, type AccessLogEntry, type Handler, type HandlerOptions, type ServeLimits } from './serve/index.ts';
+export { createHandler, setTrailers, trailersOf, type AccessLogEntry, type Handler, type HandlerOptions, type Isolation, type ServeLimits } from './serve/index.ts';

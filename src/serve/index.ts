@@ -2,7 +2,7 @@
 // a `(request: Request) => Promise<Response>` function, so any server hosts it through a thin
 // adapter; src/serve/node-server.ts is the one for node:http, and src/serve/capabilities holds
 // wasi:keyvalue and wasi:config for its guests.
-export { type AccessLogEntry, createHandler, type Handler, type HandlerOptions, type ServeLimits } from './handler.ts';
+export { type AccessLogEntry, createHandler, type Handler, type HandlerOptions, type Isolation, type ServeLimits } from './handler.ts';
 export { GuestError, type PreparedGuest, prepareGuest, type PrepareOptions } from './guest.ts';
 export { MemoryCapError } from './instrument.ts';
 export { setTrailers, trailersOf } from './trailers.ts';
