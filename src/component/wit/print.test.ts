@@ -99,6 +99,13 @@ test('@unstable items are kept only for enabled features', () => {
   assert.equal(resolveWitText({ 'x.wit': text }, { features: ['x'] }).resolve.interfaces[0].functions.size, 1);
 });
 
+/**
+ * Printed as wasm-tools prints them, these do not resolve again, in either tool: a world of an
+ * unversioned package includes items gated `@since` by a versioned one, and the gates print
+ * with the items, where an unversioned package may not write them.
+ */
+const NO_ROUND_TRIP = new Set(['multi-package-gated-include.wit']);
+
 const DIR = process.env.TESSERA_WIT_TESTS ?? join(import.meta.dirname, '../../../../shared/wit-tests');
 
 test('every wit-tests success case round-trips through the printer', { skip: !existsSync(DIR) && `no ${DIR}` }, () => {
@@ -107,6 +114,10 @@ test('every wit-tests success case round-trips through the printer', { skip: !ex
     if (!existsSync(join(DIR, `${entry.replace(/\.wit$/, '')}.wit.json`)) || entry.endsWith('.json') || entry === 'kinds-of-deps') continue;
     const { resolve, main } = loadWit(nodeWitFileTree, join(DIR, entry), { features: ['active'] });
     const printed = printWit(resolve, main);
+    if (NO_ROUND_TRIP.has(entry)) {
+      assert.throws(() => resolveWitText({ [`${entry}.printed.wit`]: printed }, { features: ['active'] }), ParseError, entry);
+      continue;
+    }
     const again = resolveWitText({ [`${entry}.printed.wit`]: printed }, { features: ['active'] });
     assert.equal(printWit(again.resolve, again.main), printed, entry);
     checked++;

@@ -82,28 +82,18 @@ function interfacePath(resolve: Resolve, from: PackageId, id: InterfaceId): stri
   return `${ident(p.namespace)}:${ident(p.name)}/${ident(iface.name ?? '')}${p.version ? `@${p.version}` : ''}`;
 }
 
-/**
- * A world item's gates as its world's package can state them. An item a world `include`s from
- * a versioned package keeps that package's `@since`, which an unversioned package may not
- * write (the resolver rejects it, as wasm-tools does): such gates are left out, so the text
- * resolves again.
- */
-function itemGates(resolve: Resolve, pkgId: PackageId, s: Stability): Stability {
-  return resolve.packages[pkgId].name.version === undefined && s.since !== undefined ? { unstable: s.unstable } : s;
-}
-
 function worldItem(resolve: Resolve, pkgId: PackageId, dir: string, key: string, item: WorldItem, out: string[], indent: string): void {
   if (item.tag === 'function') {
     if (item.func.kind.tag !== 'freestanding') return; // printed inside its resource
     docs(out, item.func.docs, indent);
-    gates(out, itemGates(resolve, pkgId, item.func.stability), indent);
+    gates(out, item.func.stability, indent);
     if (item.externalId !== undefined) out.push(`${indent}@external-id(${JSON.stringify(item.externalId)})`);
     out.push(`${indent}${dir} ${ident(key)}: ${funcType(resolve, item.func)};`);
     return;
   }
   if (item.tag !== 'interface') return;
   docs(out, item.docs, indent);
-  gates(out, itemGates(resolve, pkgId, item.stability), indent);
+  gates(out, item.stability, indent);
   if (item.externalId !== undefined) out.push(`${indent}@external-id(${JSON.stringify(item.externalId)})`);
   const iface = resolve.interfaces[item.id];
   if (key.includes(':')) out.push(`${indent}${dir} ${interfacePath(resolve, pkgId, item.id)};`);
