@@ -13,6 +13,6 @@ export { NetPolicy } from './p2/sockets/policy.ts';
 export type { NetBackend, NetErrorCode } from './p2/sockets/backend.ts';
 export { fetchTransport, type HttpTransport, type HttpRequestSpec, type HttpResponseSpec } from './p2/http/transport.ts';
 export type { ByteSink } from './p2/io/streams.ts';
-// WASI 0.3 (src/wasi/p3): wasi:cli, wasi:clocks, wasi:random and wasi:filesystem at 0.3.0 on
+// WASI 0.3 (src/wasi/p3): wasi:cli, wasi:clocks, wasi:random, wasi:filesystem and wasi:sockets at 0.3.0 on
 // the Component Model's native async (streams, futures, async functions).
 export { WasiP3, WASI_P3_VERSION, type WasiP3Options } from './p3/host.ts';
