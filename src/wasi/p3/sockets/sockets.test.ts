@@ -85,6 +85,19 @@ test('TCP: a guest connects to a node server, sends, and receives its answer unt
   }
 });
 
+test('TCP: a connection the peer resets ends with connection-reset (in the receive future, or the send one if it comes first)', async () => {
+  const server = createServer((s) => { s.on('data', () => s.resetAndDestroy()); });
+  const port = await listening(server);
+  try {
+    await withGuest({ allowNet: [`127.0.0.1:${port}`] }, async (g) => {
+      const code = await errOf(g['tcp-echo'](port)) as number;
+      assert.ok(code === STEP.receiveOrAccept + 11 || code === STEP.sendOrListen + 11, `connection-reset (11) from receive or send, got ${code}`);
+    });
+  } finally {
+    await close(server);
+  }
+});
+
 test('TCP: a listening guest accepts a node client, receives, answers', async () => {
   const port = await freePort();
   await withGuest({ allowNet: [`127.0.0.1:${port}`] }, async (g) => {
@@ -255,6 +268,35 @@ test('tcp-socket options: defaults, rounding, zero refused; a listener on port 0
     assert.equal(((peer['get-remote-address']().val) as { port: number }).port, client.localPort);
     client.destroy();
     await it.return?.();
+  } finally {
+    h.backend.closeAll();
+  }
+});
+
+test('shared ownership: a listen stream keeps listening after the socket handle is dropped; dropping both closes it', async () => {
+  const port = await freePort();
+  const h = host([`127.0.0.1:${port}`]);
+  try {
+    const s: TcpSocket = h.tcp();
+    s.bind(v4(port));
+    const it = s.listen()[Symbol.asyncIterator]();
+    s[Symbol.dispose]();
+    const tryConnect = () => new Promise<string>((resolve) => {
+      const c = connect(port, '127.0.0.1', () => { c.destroy(); resolve('connected'); });
+      c.on('error', (e: Error & { code?: string }) => resolve(e.code ?? 'error'));
+    });
+    let outcome = await tryConnect();
+    for (let attempt = 0; outcome === 'ECONNREFUSED' && attempt < 50; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the platform listens on a later turn
+      outcome = await tryConnect();
+    }
+    assert.equal(outcome, 'connected');
+    const got = await it.next();
+    assert.equal(got.done, false);
+    (got.value as TcpSocket[])[0][Symbol.dispose]();
+    await it.return?.();
+    for (let turns = 0; turns < 100 && (await tryConnect()) !== 'ECONNREFUSED'; turns++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(await tryConnect(), 'ECONNREFUSED', 'the listener closed with its last holder');
   } finally {
     h.backend.closeAll();
   }
