@@ -329,3 +329,44 @@ test('ip-name-lookup: literal addresses need no grant (IPv4-mapped ones come bac
   assert.deepEqual(await codeOf(() => h.lookup('not a name')), { tag: 'invalid-argument' });
   assert.deepEqual(await codeOf(() => h.lookup('example.com')), { tag: 'access-denied' });
 });
+
+test('hostile addresses: an IPv4-mapped IPv6 peer is refused (no way around an IPv4 grant), and so is 0.0.0.0', async () => {
+  const h = host(['127.0.0.1']);
+  const i = socketsInterfaces({ policy: new NetPolicy(['127.0.0.1']), backend: h.backend });
+  try {
+    const s6: TcpSocket = i.types['[static]tcp-socket.create']('ipv6');
+    const mapped = { tag: 'ipv6', val: { port: 80, 'flow-info': 0, address: [0, 0, 0, 0, 0, 0xffff, 0x7f00, 1], 'scope-id': 0 } } as const;
+    assert.deepEqual(await codeOf(() => s6.connect(mapped)), { tag: 'invalid-argument' });
+    assert.deepEqual(await codeOf(() => h.tcp().connect(v4(80, [0, 0, 0, 0]))), { tag: 'invalid-argument' });
+    assert.deepEqual(await codeOf(() => h.tcp().connect(v4(80, [127, 0, 0, 2]))), { tag: 'access-denied' });
+  } finally {
+    h.backend.closeAll();
+  }
+});
+
+test('UDP: datagrams from peers nobody granted are dropped before the guest sees them', async () => {
+  const granted = createSocket('udp4');
+  const intruder = createSocket('udp4');
+  await new Promise<void>((resolve) => granted.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => intruder.bind(0, '127.0.0.1', resolve));
+  const h = host([`127.0.0.1:${granted.address().port}`]);
+  try {
+    const u: UdpSocket = h.udp();
+    u.bind(v4(0));
+    const portNow = () => (u['get-local-address']().val as { port: number }).port;
+    for (let turns = 0; portNow() === 0 && turns < 1000; turns++) await new Promise((resolve) => setImmediate(resolve));
+    const port = portNow();
+    assert.notEqual(port, 0);
+    const received = u.receive();
+    await new Promise<void>((resolve) => intruder.send('from the intruder', port, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) => granted.send('from the granted peer', port, '127.0.0.1', () => resolve()));
+    const [data, from] = await received;
+    assert.equal(new TextDecoder().decode(data), 'from the granted peer');
+    assert.equal((from.val as { port: number }).port, granted.address().port);
+    u[Symbol.dispose]();
+  } finally {
+    h.backend.closeAll();
+    granted.close();
+    intruder.close();
+  }
+});
