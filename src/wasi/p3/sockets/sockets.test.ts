@@ -302,6 +302,23 @@ test('shared ownership: a listen stream keeps listening after the socket handle 
   }
 });
 
+test('a listen the platform refuses (the port is in use) ends its stream of connections at once and closes the socket', async () => {
+  const holder = createServer();
+  const port = await listening(holder);
+  const h = host([`127.0.0.1:${port}`]);
+  try {
+    const s: TcpSocket = h.tcp();
+    s.bind(v4(port));
+    const it = s.listen()[Symbol.asyncIterator]();
+    assert.equal((await it.next()).done, true);
+    assert.equal(s['get-is-listening'](), false);
+    assert.deepEqual(await codeOf(() => s['get-local-address']()), { tag: 'invalid-state' });
+  } finally {
+    h.backend.closeAll();
+    await close(holder);
+  }
+});
+
 test('udp-socket: receive needs a bind, connect needs a granted peer, disconnect a connection, datagrams have a size limit', async () => {
   const h = host(['127.0.0.1:9']);
   try {

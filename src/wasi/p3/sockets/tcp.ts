@@ -19,7 +19,7 @@
 // Node binds a TCP socket only as it listens or connects, and only asynchronously, while 0.3's
 // `bind` and `listen` are synchronous: `bind` records the address (allow-listed at once), the
 // platform binds it at `listen` or `connect`. So a bind failure (`address-in-use`) of a listener
-// ends its stream of connections at once, and `get-local-address` of a listener reports the
+// ends its stream of connections at once (and the socket is `closed`), and `get-local-address` of a listener reports the
 // address asked for until the platform has bound it (a port of 0 becomes the real port as soon
 // as the guest has waited once). RATIONALE.md, "Why do 0.3 TCP listeners bind late?".
 import type { ComponentStream } from '../../../component/link/index.ts';
@@ -169,7 +169,8 @@ export class TcpSocket {
     this.#hold();
     let closed = false;
     void listening.done.then(() => {
-      if (!listening.failed) this.#local = (listening.value as TcpListener).local;
+      if (listening.failed) this.#state = 'closed';
+      else this.#local = (listening.value as TcpListener).local;
     });
     return pulled<TcpSocket[]>(async (signal) => {
       await listening.done;
