@@ -14,7 +14,7 @@
 // serve` of 0.3 wasi:http/service components (src/serve/service-p3.ts).
 import { ComponentError, WasiExit } from '../../core/errors.ts';
 import {
-  type CompiledComponent, type ComponentImports, type ComponentInstance, type InstantiateOptions, instantiateComponent,
+  CompiledComponent, type ComponentImports, type ComponentInstance, compileComponent, type InstantiateOptions, instantiateComponent,
 } from '../../component/link/index.ts';
 import { type Clocks, defaultClocks } from '../shared/clocks.ts';
 import { cryptoRandom } from '../shared/random.ts';
@@ -126,22 +126,26 @@ export class WasiP3 {
     return out;
   }
 
-  /** Instantiates a component with these imports (and `extra` ones, e.g. for other interfaces). */
-  instantiate(component: Uint8Array | CompiledComponent, extra: ComponentImports = {}, options: InstantiateOptions = {}): Promise<ComponentInstance> {
-    return instantiateComponent(component, { ...this.imports, ...extra }, options);
+  /**
+   * Instantiates a component with these imports, each under the 0.3.N name it imports it by
+   * (importsFor), and `extra` ones (other interfaces, or replacements).
+   */
+  async instantiate(component: Uint8Array | CompiledComponent, extra: ComponentImports = {}, options: InstantiateOptions = {}): Promise<ComponentInstance> {
+    const compiled = component instanceof CompiledComponent ? component : await compileComponent(component);
+    return instantiateComponent(compiled, { ...this.importsFor(compiled), ...extra }, options);
   }
 
   /**
-   * Runs a `wasi:cli/command` component: calls its `wasi:cli/run@0.3.0` export and returns the
-   * exit status (0 for ok, 1 for err, or the code given to `exit-with-code`).
+   * Runs a `wasi:cli/command` component: calls its `wasi:cli/run@0.3.N` export (any 0.3
+   * release, runExportP3) and returns the exit status (0 for ok, 1 for err, or the code given
+   * to `exit-with-code`).
    */
   async run(component: Uint8Array | CompiledComponent, extra: ComponentImports = {}): Promise<number> {
     const { exports } = await this.instantiate(component, extra);
-    const runIface = exports[`wasi:cli/run@${WASI_P3_VERSION}`] as Record<string, unknown> | undefined;
-    const run = runIface?.run;
-    if (typeof run !== 'function') throw new TypeError(`the component does not export wasi:cli/run@${WASI_P3_VERSION}`);
+    const run = runExportP3(exports);
+    if (run === undefined) throw new TypeError('the component does not export wasi:cli/run@0.3.x');
     try {
-      await (run as () => Promise<unknown>)();
+      await run();
       return 0;
     } catch (e) {
       if (e instanceof WasiExit) return e.code;
