@@ -9,12 +9,23 @@ import { funcMismatch, type RidMap } from '../validate/subtype.ts';
 import { describeFunc } from './describe.ts';
 import type { AnyFn } from './frame.ts';
 
-const TYPES = new WeakMap<AnyFn, FuncT>();
+/**
+ * The type, as a property of the function (as link/guard.ts marks guest functions): one is
+ * recorded per lifted function of every instance, and a WeakMap's insertion costs ~1 µs.
+ */
+const TYPE: unique symbol = Symbol('tessera.funcType');
+
+type Typed = Record<symbol, FuncT | undefined>;
 
 /** Records `f`'s component function type; returns `f`. */
 export function typedFunc<F extends AnyFn>(f: F, type: FuncT): F {
-  TYPES.set(f, type);
+  (f as unknown as Typed)[TYPE] = type;
   return f;
+}
+
+/** The component function type recorded for `f`, if it is a lifted function. */
+function typeOf(f: AnyFn): FuncT | undefined {
+  return Object.hasOwn(f, TYPE) ? (f as unknown as Typed)[TYPE] : undefined;
 }
 
 /**
@@ -28,12 +39,29 @@ class AnyResource extends Map<number, number> {
   }
 }
 
+/**
+ * Both types are the validator's objects, fixed for the life of their compiled components, so
+ * a host giving the same lifted function to every instance it makes has it compared once.
+ */
+const compared = new WeakMap<FuncT, WeakMap<FuncT, string | null>>();
+
+function mismatch(actual: FuncT, expected: FuncT): string | undefined {
+  let byExpected = compared.get(actual);
+  if (byExpected === undefined) compared.set(actual, byExpected = new WeakMap());
+  let m = byExpected.get(expected);
+  if (m === undefined) {
+    const why: RidMap = new AnyResource();
+    m = funcMismatch(actual, expected, why) ?? null;
+    byExpected.set(expected, m);
+  }
+  return m ?? undefined;
+}
+
 /** Throws a LinkError when `f` is a lifted function whose type does not fit `expected`. */
 export function checkFuncImport(f: AnyFn, expected: FuncT, path: string): void {
-  const actual = TYPES.get(f);
+  const actual = typeOf(f);
   if (actual === undefined) return;
-  const why: RidMap = new AnyResource();
-  const m = funcMismatch(actual, expected, why);
+  const m = mismatch(actual, expected);
   if (m !== undefined) {
     throw new LinkError(`import \`${path}\`: expected ${describeFunc(expected)}, got a component function ${describeFunc(actual)} (${m})`);
   }

@@ -86,7 +86,7 @@ function walk(compiled: CompiledComponent, imports: ComponentImports, options: I
   const shape: JsShape = { names: options.names ?? 'wit', results: options.results ?? 'throw' };
   const root: Root = {
     shape, classes: new ResourceClasses(), jspi: options.jspi === true, coreImports: options.coreImports, deadlock: options.deadlock ?? 'wait',
-    coreInstance: options.coreInstance, instances: [],
+    coreInstance: options.coreInstance, instances: [], threads: new Set(),
   };
   return (function* () {
     const frame = yield* instantiateFrame(compiled, (name, e, f) => {

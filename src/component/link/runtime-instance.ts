@@ -23,6 +23,8 @@ export interface Root {
   readonly coreInstance?: (module: WebAssembly.Module, instance: WebAssembly.Instance) => void;
   /** Every component instance made under this root, outermost first (link/quiescence.ts). */
   readonly instances?: RuntimeInstance[];
+  /** 🔀 Every live thread of these instances (threadsOfRoot). */
+  readonly threads: Set<Thread>;
 }
 
 export class RuntimeInstance {
@@ -53,18 +55,14 @@ export class RuntimeInstance {
     this.parent = parent;
     this.root = root;
     this.handles = new HandleTableImpl(this);
-    this.threads = new ThreadTable(threadsOfRoot(root));
+    this.threads = new ThreadTable(root.threads);
     root.instances?.push(this);
   }
 }
 
-const rootThreads = new WeakMap<Root, Set<Thread>>();
-
 /** 🔀 Every live thread of the instances one instantiateComponent call made. */
 export function threadsOfRoot(root: Root): Set<Thread> {
-  let s = rootThreads.get(root);
-  if (s === undefined) rootThreads.set(root, s = new Set());
-  return s;
+  return root.threads;
 }
 
 /** A table of threads (CanonicalABI.md, "Table State"): index 0 reserved, free indices reused last first. */
