@@ -1,12 +1,25 @@
 // The interface between the Canonical ABI (this folder) and instantiation (../link), as the
 // runtime contract fixes it: the resolved canonical options of one `canon lift` or
 // `canon lower`, the JavaScript conventions, and the handle tables that link/ implements.
+import type { AddrType } from '../../core/types.ts';
 import type { TypeEntry } from '../validate/model.ts';
 
 /** The canonical options (`canonopt`), resolved at instantiation. */
 export interface LiftLowerOptions {
   readonly memory?: WebAssembly.Memory;
-  readonly realloc?: (ptr: number, oldSize: number, align: number, newSize: number) => number;
+  /**
+   * 🐘 The memory's address type (CanonicalABI.md, `MemInst.addrtype`, `ptr_type()`): 'i64'
+   * for a 64-bit memory, whose pointers and lengths are i64 core values (bigints) and 8 bytes
+   * in memory. Absent means 'i32'. The JS API cannot tell a Memory's address type (without
+   * type reflection), so link/ passes the validated one.
+   */
+  readonly addrType?: AddrType;
+  /**
+   * The core realloc function: `(ptr, oldSize, align, newSize) → ptr` in numbers, or 🐘 in
+   * bigints when `addrType` is 'i64'. A method signature, so a function typed with numbers
+   * only (a 32-bit realloc) still fits.
+   */
+  realloc?(ptr: number | bigint, oldSize: number | bigint, align: number | bigint, newSize: number | bigint): number | bigint;
   readonly encoding: 'utf8' | 'utf16' | 'latin1+utf16';
   readonly postReturn?: (...flat: (number | bigint)[]) => void;
 }

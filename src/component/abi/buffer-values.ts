@@ -88,7 +88,8 @@ function bad(detail: string): never {
 }
 
 export function bufferValues(t: VT | undefined, opts: LiftLowerOptions, handles: HandleTable, shape: JsShape): BufferValues {
-  const cx = new Cx(opts.memory, opts.realloc, handles);
+  const addr = opts.addrType ?? 'i32';
+  const cx = new Cx(opts.memory, opts.realloc, handles, addr);
   if (t === undefined) {
     return {
       type: t, unit: true, raw: false, size: 0, align: 1,
@@ -97,7 +98,7 @@ export function bufferValues(t: VT | undefined, opts: LiftLowerOptions, handles:
       store: () => {},
     };
   }
-  const plan = compilePlan(t, { encoding: opts.encoding, camel: shape.names === 'camel' });
+  const plan = compilePlan(t, { encoding: opts.encoding, camel: shape.names === 'camel', addr });
   const size = plan.size;
   const align = plan.align;
   const raw = rawClass(t) !== undefined;

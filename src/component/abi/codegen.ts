@@ -11,7 +11,7 @@
 import { ComponentError } from '../../core/errors.ts';
 import type { VT } from '../validate/model.ts';
 import type { HandleTable } from './api.ts';
-import { trap, type Core, type Cx } from './context.ts';
+import { index64, tagged64, trap, untagged64, type Core, type Cx } from './context.ts';
 import type { FuncPlan } from './func.ts';
 import { alignTo, discriminantSize, fieldOffsets, flagsSize, flatten, maxCaseAlignment, shapeOf, variantPayloadFlat, type Case, type Flat } from './layout.ts';
 import { toCamelCase } from './names.ts';
@@ -29,6 +29,8 @@ const i64 = new BigInt64Array(f64.buffer);
 const HELPERS = {
   toBool, toU8, toS8, toU16, toS16, toU32, toS32, toU64, toS64, toFloat, toChar, liftChar,
   HintLog, ComponentError, HO: handover,
+  // 🐘 pointers and lengths of 64-bit memories (context.ts)
+  P64: index64, T64: tagged64, U64T: untagged64,
   i32ToF32: (x: number): number => { u32[0] = x; return f32[0]; },
   i64ToF32: (x: bigint): number => { u32[0] = Number(BigInt.asUintN(32, x)); return f32[0]; },
   i64ToF64: (x: bigint): number => { i64[0] = x; return f64[0]; },
@@ -95,6 +97,46 @@ class Gen {
     return this.o.camel ? toCamelCase(name) : name;
   }
 
+  // ---- 🐘 pointers and lengths: i32 numbers, or i64 bigints with a 64-bit memory ----
+
+  get wide(): boolean {
+    return this.o.addr === 'i64';
+  }
+
+  /** A core pointer or length as a number. */
+  ptrIn(x: string): string {
+    return this.wide ? `P64(${x})` : `${x} >>> 0`;
+  }
+
+  /** A string's (tagged) code-unit count from its core value. */
+  lenIn(x: string): string {
+    return this.wide ? `${this.o.encoding === 'latin1+utf16' ? 'T64' : 'P64'}(${x})` : `${x} >>> 0`;
+  }
+
+  /** A number as a core pointer or length. */
+  ptrOut(x: string): string {
+    return this.wide ? `BigInt(${x})` : x;
+  }
+
+  lenOut(x: string): string {
+    return this.wide ? `${this.o.encoding === 'latin1+utf16' ? 'U64T' : 'BigInt'}(${x})` : x;
+  }
+
+  /** A pointer or length stored in memory, read as a number / written from one. */
+  ptrLoad(p: string, len = false): string {
+    if (!this.wide) return `cx.dv.getUint32(${p}, true)`;
+    return len ? this.lenIn(`cx.dv.getBigUint64(${p}, true)`) : `P64(cx.dv.getBigUint64(${p}, true))`;
+  }
+
+  ptrStore(p: string, x: string, len = false): string {
+    if (!this.wide) return `cx.dv.setUint32(${p}, ${x}, true);`;
+    return `cx.dv.setBigUint64(${p}, ${len ? this.lenOut(x) : `BigInt(${x})`}, true);`;
+  }
+
+  get ptrSize(): number {
+    return this.wide ? 8 : 4;
+  }
+
   // ---- flat lowering: JS value → core values (each bound to a const, in order) ----
 
   lowerFlat(t: VT, v: string): string[] {
@@ -110,7 +152,7 @@ class Gen {
       case 'list': {
         if (s.length !== undefined) return this.lowerFixed(s.element, s.length, v);
         const p = this.bind(`${this.k(compilePlan(t, this.o).range)}.store(cx, ${v})`, 'p');
-        return [p, this.bind('cx.listLen', 'n')];
+        return [this.wide ? this.bind(this.ptrOut(p), 'p') : p, this.bind(this.ptrOut('cx.listLen'), 'n')];
       }
       case 'own': return [this.bind(`handles.lowerOwn(${this.k(s.resource)}, ${v}, cx.scope)`, 'h')];
       case 'borrow': return [this.bind(`handles.lowerBorrow(${this.k(s.resource)}, ${v}, cx.scope)`, 'h')];
@@ -133,8 +175,8 @@ class Gen {
       case 'f32': case 'f64': return [this.bind(`toFloat(${v})`)];
       case 'char': return [this.bind(`toChar(${v})`)];
       case 'string': {
-        const p = this.bind(`SW(cx, ${v})`, 'p');
-        return [p, this.bind('cx.strLen', 'n')];
+        const p = this.bind(this.ptrOut(`SW(cx, ${v})`), 'p');
+        return [p, this.bind(this.lenOut('cx.strLen'), 'n')];
       }
       case 'error-context': return [this.bind(`handles.lowerErrorContext(${v})`, 'h')];
       default: throw new Error(`codegen: ${t}`);
@@ -181,7 +223,7 @@ class Gen {
   }
 
   lowerVariant(cases: readonly Case[], as: string, t: VT, v: string): string[] {
-    const slots = variantPayloadFlat(cases);
+    const slots = variantPayloadFlat(cases, this.o.addr);
     const d = this.tmp('d');
     const vars = slots.map(() => this.tmp('s'));
     this.emit(`let ${d} = 0${vars.map((x, j) => `, ${x} = ${slots[j] === 'i64' ? '0n' : '0'}`).join('')};`);
@@ -189,7 +231,7 @@ class Gen {
       this.emit(`${d} = ${i};`);
       const c = cases[i];
       if (c.type === undefined || payload === undefined) return;
-      const own = flatten(c.type);
+      const own = flatten(c.type, this.o.addr);
       const flat = this.lowerFlat(c.type, payload);
       flat.forEach((x, j) => this.emit(`${vars[j]} = ${coerceLower(own[j], slots[j], x)};`));
     });
@@ -205,7 +247,7 @@ class Gen {
       case 'record': {
         let at = 0;
         const parts = s.fields.map(([name, ft]) => {
-          const n = flatten(ft).length;
+          const n = flatten(ft, this.o.addr).length;
           const x = this.liftFlat(ft, f.slice(at, at + n));
           at += n;
           return s.tuple ? x : `${q(this.key(name))}: ${x}`;
@@ -216,7 +258,7 @@ class Gen {
       case 'variant': return this.liftVariant(s.cases, s.as, t, f);
       case 'list': {
         if (s.length !== undefined) return this.liftFixed(s.element, s.length, f);
-        return this.bind(`${this.k(compilePlan(t, this.o).range)}.load(cx, ${f[0]} >>> 0, ${f[1]} >>> 0)`, 'l');
+        return this.bind(`${this.k(compilePlan(t, this.o).range)}.load(cx, ${this.ptrIn(f[0])}, ${this.ptrIn(f[1])})`, 'l');
       }
       case 'own': return this.bind(`handles.liftOwn(${this.k(s.resource)}, ${f[0]} >>> 0, cx.scope)`, 'h');
       case 'borrow': return this.bind(`handles.liftBorrow(${this.k(s.resource)}, ${f[0]} >>> 0, cx.scope)`, 'h');
@@ -239,7 +281,7 @@ class Gen {
       case 's64': return this.bind(`BigInt.asIntN(64, ${x})`);
       case 'f32': case 'f64': return x;
       case 'char': return this.bind(`liftChar(${x})`, 'c');
-      case 'string': return this.bind(`SL(cx, ${x} >>> 0, ${f[1]} >>> 0)`, 'str');
+      case 'string': return this.bind(`SL(cx, ${this.ptrIn(x)}, ${this.lenIn(f[1])})`, 'str');
       case 'error-context': return this.bind(`handles.liftErrorContext(${x} >>> 0)`, 'h');
       default: throw new Error(`codegen: ${t}`);
     }
@@ -250,7 +292,7 @@ class Gen {
   }
 
   liftFixed(element: VT, length: number, f: readonly string[]): string {
-    const n = flatten(element).length;
+    const n = flatten(element, this.o.addr).length;
     const items = Array.from({ length }, (_, i) => this.liftFlat(element, f.slice(i * n, i * n + n)));
     const typed = typedName(element);
     return this.bind(typed !== undefined ? `new ${typed}([${items.join(', ')}])` : `[${items.join(', ')}]`, 'a');
@@ -269,7 +311,7 @@ class Gen {
   }
 
   liftVariant(cases: readonly Case[], as: string, t: VT, f: readonly string[]): string {
-    const slots = variantPayloadFlat(cases);
+    const slots = variantPayloadFlat(cases, this.o.addr);
     const r = this.tmp('v');
     const d = this.bind(`${f[0]} >>> 0`, 'd');
     this.emit(`let ${r};`);
@@ -278,7 +320,7 @@ class Gen {
       this.emit(`case ${i}: {`);
       let val: string | undefined;
       if (c.type !== undefined) {
-        const own = flatten(c.type);
+        const own = flatten(c.type, this.o.addr);
         const coerced = own.map((want, j) => this.bind(coerceLift(slots[j], want, f[1 + j])));
         val = this.liftFlat(c.type, coerced);
       }
@@ -310,12 +352,12 @@ class Gen {
           case 'f32': return this.bind(`cx.dv.getFloat32(${p}, true)`);
           case 'f64': return this.bind(`cx.dv.getFloat64(${p}, true)`);
           case 'char': return this.bind(`liftChar(cx.dv.getUint32(${p}, true))`, 'c');
-          case 'string': return this.bind(`SL(cx, cx.dv.getUint32(${p}, true), cx.dv.getUint32(${base} + ${off + 4}, true))`, 'str');
+          case 'string': return this.bind(`SL(cx, ${this.ptrLoad(p)}, ${this.ptrLoad(`${base} + ${off + this.ptrSize}`, true)})`, 'str');
           case 'error-context': return this.bind(`handles.liftErrorContext(cx.dv.getUint32(${p}, true))`, 'h');
           default: throw new Error(`codegen: ${(s as { type: string }).type}`);
         }
       case 'record': {
-        const offs = fieldOffsets(s.fields);
+        const offs = fieldOffsets(s.fields, this.o.addr);
         const parts = s.fields.map(([name, ft], i) => {
           const x = this.load(ft, base, off + offs[i]);
           return s.tuple ? x : `${q(this.key(name))}: ${x}`;
@@ -330,7 +372,7 @@ class Gen {
       case 'variant': {
         const r = this.tmp('v');
         const d = this.bind(readInt(discriminantSize(s.cases.length), p), 'd');
-        const payloadOff = off + alignTo(discriminantSize(s.cases.length), maxCaseAlignment(s.cases));
+        const payloadOff = off + alignTo(discriminantSize(s.cases.length), maxCaseAlignment(s.cases, this.o.addr));
         this.emit(`let ${r};`);
         this.emit(`switch (${d}) {`);
         s.cases.forEach((c, i) => {
@@ -371,8 +413,8 @@ class Gen {
           case 'char': this.emit(`cx.dv.setUint32(${p}, toChar(${v}), true);`); return;
           case 'string': {
             const sp = this.bind(`SW(cx, ${v})`, 'p');
-            this.emit(`cx.dv.setUint32(${p}, ${sp}, true);`);
-            this.emit(`cx.dv.setUint32(${base} + ${off + 4}, cx.strLen, true);`);
+            this.emit(this.ptrStore(p, sp));
+            this.emit(this.ptrStore(`${base} + ${off + this.ptrSize}`, 'cx.strLen', true));
             return;
           }
           case 'error-context': this.emit(`cx.dv.setUint32(${p}, handles.lowerErrorContext(${v}), true);`); return;
@@ -380,7 +422,7 @@ class Gen {
         }
       case 'record': {
         const r = this.bind(`objIn(${v}, ${q(s.tuple ? 'an array (tuple)' : 'an object (record)')})`, 'r');
-        const offs = fieldOffsets(s.fields);
+        const offs = fieldOffsets(s.fields, this.o.addr);
         s.fields.forEach(([name, ft], i) => this.store(ft, this.bind(s.tuple ? `${r}[${i}]` : `${r}[${q(this.key(name))}]`), base, off + offs[i]));
         return;
       }
@@ -392,7 +434,7 @@ class Gen {
       case 'variant': {
         const d = this.tmp('d');
         const size = discriminantSize(s.cases.length);
-        const payloadOff = off + alignTo(size, maxCaseAlignment(s.cases));
+        const payloadOff = off + alignTo(size, maxCaseAlignment(s.cases, this.o.addr));
         this.emit(`let ${d} = 0;`);
         this.caseSwitch(s.cases, s.as, t, v, (i, payload) => {
           this.emit(`${d} = ${i};`);
@@ -510,7 +552,7 @@ export function generateLift(plan: FuncPlan, o: PlanOptions, paramTypes: readonl
   if (plan.spillParams) {
     const p = g.bind(`cx.alloc(${plan.tupleAlign}, ${plan.tupleSize}, 'pointer out of bounds of memory')`, 'sp');
     paramTypes.forEach((t, i) => g.store(t, args[i], p, plan.memOffsets[i]));
-    flat = [p];
+    flat = [g.ptrOut(p)];
   } else {
     flat = paramTypes.flatMap((t, i) => g.lowerFlat(t, args[i]));
   }
@@ -522,7 +564,7 @@ export function generateLift(plan: FuncPlan, o: PlanOptions, paramTypes: readonl
     if (plan.paramsUseMemory || plan.resultUsesMemory) g.emit('if (cx.u8.length === 0) cx.refresh();');
     if (plan.resultHasStrings) g.emit('if (want) cx.hints = new HintLog();');
     if (plan.spillResult) {
-      g.emit('const rp = ret >>> 0;');
+      g.emit(`const rp = ${g.ptrIn('ret')};`);
       g.emit(`cx.checkPtr(rp, ${plan.result!.align}, ${plan.result!.size});`);
       value = g.load(resultType, 'rp', 0);
     } else {
@@ -556,13 +598,13 @@ export function generateLower(plan: FuncPlan, o: PlanOptions, paramTypes: readon
   else if (strings) g.emit('cx.hints = undefined;');
   let args: string[];
   if (plan.spillParams) {
-    g.emit('const ap = f0 >>> 0;');
+    g.emit(`const ap = ${g.ptrIn('f0')};`);
     g.emit(`cx.checkPtr(ap, ${plan.tupleAlign}, ${plan.tupleSize});`);
     args = paramTypes.map((t, i) => g.bind(g.load(t, 'ap', plan.memOffsets[i]), 'a'));
   } else {
     args = paramTypes.map((t, i) => {
       const at = plan.flatOffsets[i];
-      return g.bind(g.liftFlat(t, flatArgs.slice(at, at + flatten(t).length)), 'a');
+      return g.bind(g.liftFlat(t, flatArgs.slice(at, at + flatten(t, o.addr).length)), 'a');
     });
   }
   if (paramHints) g.emit('cx.hints = undefined;');
@@ -586,7 +628,7 @@ export function generateLower(plan: FuncPlan, o: PlanOptions, paramTypes: readon
   let ret: string | undefined;
   if (resultType !== undefined) {
     if (plan.spillResult) {
-      g.emit(`const rp = f${nflat} >>> 0;`);
+      g.emit(`const rp = ${g.ptrIn(`f${nflat}`)};`);
       g.emit(`cx.checkPtr(rp, ${plan.result!.align}, ${plan.result!.size});`);
       g.store(resultType, 'value', 'rp', 0);
     } else {

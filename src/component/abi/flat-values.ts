@@ -7,8 +7,8 @@
 // types (cached on the array), then bound to one canonical definition's options.
 import type { VT } from '../validate/model.ts';
 import type { CallScope, HandleTable, JsShape, LiftLowerOptions } from './api.ts';
-import { Cx, type Core } from './context.ts';
-import { alignTo, type Flat } from './layout.ts';
+import { Cx, ptrOps, type Core } from './context.ts';
+import { type AddrType, alignTo, type Flat } from './layout.ts';
 import { compilePlan, type Plan } from './plan.ts';
 
 interface TuplePlan {
@@ -22,13 +22,13 @@ interface TuplePlan {
 
 const cache = new WeakMap<readonly VT[], Map<string, TuplePlan>>();
 
-function tuplePlan(types: readonly VT[], encoding: LiftLowerOptions['encoding'], camel: boolean): TuplePlan {
-  const key = `${encoding}|${camel}`;
+function tuplePlan(types: readonly VT[], encoding: LiftLowerOptions['encoding'], camel: boolean, addr: AddrType): TuplePlan {
+  const key = `${encoding}|${camel}|${addr}`;
   let byKey = cache.get(types);
   if (byKey === undefined) cache.set(types, byKey = new Map());
   let p = byKey.get(key);
   if (p !== undefined) return p;
-  const plans = types.map((t) => compilePlan(t, { encoding, camel }));
+  const plans = types.map((t) => compilePlan(t, { encoding, camel, addr }));
   const flat: Flat[] = [];
   const flatOffsets: number[] = [];
   const memOffsets: number[] = [];
@@ -55,8 +55,11 @@ export interface FlatValues {
   lift(flat: ArrayLike<Core>, start: number, maxFlat: number, scope?: CallScope): unknown[];
   /** `lower_flat_values` without an out-parameter: spills through `realloc` past `maxFlat`. */
   lower(values: ArrayLike<unknown>, maxFlat: number, scope?: CallScope): Core[];
-  /** `lower_flat_values` with an out-parameter: the tuple is stored at `ptr` (checked). */
-  store(values: ArrayLike<unknown>, ptr: number, scope?: CallScope): void;
+  /**
+   * `lower_flat_values` with an out-parameter: the tuple is stored at `ptr` (checked), the
+   * core pointer (🐘 a bigint with a 64-bit memory).
+   */
+  store(values: ArrayLike<unknown>, ptr: Core, scope?: CallScope): void;
 }
 
 /**
@@ -64,8 +67,10 @@ export interface FlatValues {
  * with the given options. `handles` is the instance's table (own, borrow, streams, futures).
  */
 export function flatValues(types: readonly VT[], opts: LiftLowerOptions, handles: HandleTable, shape: JsShape): FlatValues {
-  const t = tuplePlan(types, opts.encoding, shape.names === 'camel');
-  const cx = new Cx(opts.memory, opts.realloc, handles);
+  const addr = opts.addrType ?? 'i32';
+  const t = tuplePlan(types, opts.encoding, shape.names === 'camel', addr);
+  const cx = new Cx(opts.memory, opts.realloc, handles, addr);
+  const P = ptrOps(addr);
   const { plans, flatOffsets, memOffsets } = t;
   const n = plans.length;
   const nflat = t.flat.length;
@@ -96,7 +101,7 @@ export function flatValues(types: readonly VT[], opts: LiftLowerOptions, handles
     lift(flat, start, maxFlat, scope) {
       return withScope(scope, () => {
         cx.fresh();
-        if (nflat > maxFlat) return loadAt((flat[start] as number) >>> 0);
+        if (nflat > maxFlat) return loadAt(P.lift(flat[start]));
         const out = new Array<unknown>(n);
         for (let k = 0; k < n; k++) out[k] = plans[k].liftFlat(cx, flat, start + flatOffsets[k]);
         return out;
@@ -108,7 +113,7 @@ export function flatValues(types: readonly VT[], opts: LiftLowerOptions, handles
         if (nflat > maxFlat) {
           const ptr = cx.alloc(t.align, t.size, 'pointer out of bounds of memory');
           storeAt(values, ptr);
-          return [ptr];
+          return [P.lower(ptr)];
         }
         const out = new Array<Core>(nflat);
         for (let k = 0; k < n; k++) plans[k].lowerFlat(cx, values[k], out, flatOffsets[k]);
@@ -118,8 +123,9 @@ export function flatValues(types: readonly VT[], opts: LiftLowerOptions, handles
     store(values, ptr, scope) {
       withScope(scope, () => {
         cx.fresh();
-        cx.checkPtr(ptr >>> 0, t.align, t.size);
-        storeAt(values, ptr >>> 0);
+        const at = P.lift(ptr);
+        cx.checkPtr(at, t.align, t.size);
+        storeAt(values, at);
       });
     },
   };

@@ -6,8 +6,8 @@
 import { ComponentError, LinkError } from '../../core/errors.ts';
 import type { FuncT, VT } from '../validate/model.ts';
 import type { HandleTable, JsShape, LiftLowerOptions } from './api.ts';
-import { Cx, type Core } from './context.ts';
-import { alignTo, hasHandles, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, shapeOf, usesMemory, type Flat } from './layout.ts';
+import { Cx, ptrOps, type Core, type PtrOps } from './context.ts';
+import { type AddrType, alignTo, hasHandles, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, shapeOf, usesMemory, type Flat } from './layout.ts';
 import { compilePlan, type Plan, type PlanOptions } from './plan.ts';
 import { canGenerate, generateLift, generateLower, type Factory } from './codegen.ts';
 import { handover, HintLog } from './string-hints.ts';
@@ -18,6 +18,8 @@ export interface FuncPlan {
   readonly paramTypes: readonly VT[];
   readonly resultType: VT | undefined;
   readonly options: PlanOptions;
+  /** 🐘 How the spilled tuples' pointers cross core code (the memory's `ptr_type`). */
+  readonly ptr: PtrOps;
   readonly params: readonly Plan[];
   readonly result: Plan | undefined;
   /** Each parameter's first flat position, and its offset in the spilled tuple. */
@@ -42,13 +44,13 @@ export interface FuncPlan {
 
 const cache = new WeakMap<FuncT, Map<string, FuncPlan>>();
 
-export function compileFunc(ft: FuncT, encoding: Encoding, shape: JsShape): FuncPlan {
+export function compileFunc(ft: FuncT, encoding: Encoding, shape: JsShape, addr: AddrType = 'i32'): FuncPlan {
   if (ft.async) throw new LinkError('async-typed functions are lifted and lowered by the async runtime (src/component/async), not compiled here');
-  const key = `${encoding}|${shape.names}|${shape.results}`;
+  const key = `${encoding}|${shape.names}|${shape.results}|${addr}`;
   let byKey = cache.get(ft);
   if (byKey === undefined) cache.set(ft, byKey = new Map());
   let p = byKey.get(key);
-  if (p === undefined) byKey.set(key, p = build(ft, encoding, shape));
+  if (p === undefined) byKey.set(key, p = build(ft, encoding, shape, addr));
   return p;
 }
 
@@ -64,8 +66,8 @@ function hasStrings(t: VT | undefined): boolean {
   }
 }
 
-function build(ft: FuncT, encoding: Encoding, shape: JsShape): FuncPlan {
-  const o = { encoding, camel: shape.names === 'camel' };
+function build(ft: FuncT, encoding: Encoding, shape: JsShape, addr: AddrType): FuncPlan {
+  const o: PlanOptions = { encoding, camel: shape.names === 'camel', addr };
   const params = ft.params.map(([, t]) => compilePlan(t, o));
   const result = ft.result === undefined ? undefined : compilePlan(ft.result, o);
   const flatOffsets: number[] = [];
@@ -88,6 +90,7 @@ function build(ft: FuncT, encoding: Encoding, shape: JsShape): FuncPlan {
     paramTypes: ft.params.map(([, t]) => t),
     resultType: ft.result,
     options: o,
+    ptr: ptrOps(addr),
     params,
     result,
     flatOffsets,
@@ -150,7 +153,7 @@ export function liftAdapter(plan: FuncPlan, core: (...a: Core[]) => unknown, opt
   if (!codegen) return bindLift(plan, core, opts, handles);
   let f = liftFactories.get(plan);
   if (f === undefined) liftFactories.set(plan, f = generateLift(plan, plan.options, plan.paramTypes, plan.resultType));
-  return f(new Cx(opts.memory, opts.realloc, handles), core, handles, opts.postReturn) as (...args: unknown[]) => unknown;
+  return f(new Cx(opts.memory, opts.realloc, handles, plan.options.addr), core, handles, opts.postReturn) as (...args: unknown[]) => unknown;
 }
 
 /** canon lower: a JavaScript function of component values becomes callable from core code. */
@@ -159,13 +162,13 @@ export function lowerAdapter(plan: FuncPlan, callee: (...args: unknown[]) => unk
   if (!codegen) return bindLower(plan, callee, opts, handles);
   let f = lowerFactories.get(plan);
   if (f === undefined) lowerFactories.set(plan, f = generateLower(plan, plan.options, plan.paramTypes, plan.resultType));
-  return f(new Cx(opts.memory, opts.realloc, handles), callee, handles, undefined) as (...flat: Core[]) => unknown;
+  return f(new Cx(opts.memory, opts.realloc, handles, plan.options.addr), callee, handles, undefined) as (...flat: Core[]) => unknown;
 }
 
 /** canon lift through the closure plans. */
 function bindLift(plan: FuncPlan, core: (...a: Core[]) => unknown, opts: LiftLowerOptions, handles: HandleTable): (...args: unknown[]) => unknown {
-  const cx = new Cx(opts.memory, opts.realloc, handles);
-  const { params, result, flatOffsets, memOffsets, spillParams, spillResult, tupleSize, tupleAlign, throws } = plan;
+  const cx = new Cx(opts.memory, opts.realloc, handles, plan.options.addr);
+  const { params, result, flatOffsets, memOffsets, spillParams, spillResult, tupleSize, tupleAlign, throws, ptr: P } = plan;
   const n = params.length;
   const nflat = plan.flatParams.length;
   const postReturn = opts.postReturn;
@@ -178,7 +181,7 @@ function bindLift(plan: FuncPlan, core: (...a: Core[]) => unknown, opts: LiftLow
     if (spillParams) {
       const ptr = cx.alloc(tupleAlign, tupleSize, 'pointer out of bounds of memory');
       for (let k = 0; k < n; k++) params[k].store(cx, args[k], ptr + memOffsets[k]);
-      return [ptr];
+      return [P.lower(ptr)];
     }
     const flat = new Array<Core>(nflat);
     for (let k = 0; k < n; k++) params[k].lowerFlat(cx, args[k], flat, flatOffsets[k]);
@@ -188,7 +191,7 @@ function bindLift(plan: FuncPlan, core: (...a: Core[]) => unknown, opts: LiftLow
   const liftResult = (ret: unknown): unknown => {
     if (result === undefined) return undefined;
     if (!spillResult) return result.liftFlat(cx, [ret as Core], 0);
-    const ptr = (ret as number) >>> 0;
+    const ptr = P.lift(ret as Core);
     cx.checkPtr(ptr, result.align, result.size);
     return result.load(cx, ptr);
   };
@@ -233,8 +236,8 @@ function bindLift(plan: FuncPlan, core: (...a: Core[]) => unknown, opts: LiftLow
 
 /** canon lower through the closure plans. */
 function bindLower(plan: FuncPlan, callee: (...args: unknown[]) => unknown, opts: LiftLowerOptions, handles: HandleTable): (...flat: Core[]) => unknown {
-  const cx = new Cx(opts.memory, opts.realloc, handles);
-  const { params, result, flatOffsets, memOffsets, spillParams, spillResult, tupleSize, tupleAlign, throws } = plan;
+  const cx = new Cx(opts.memory, opts.realloc, handles, plan.options.addr);
+  const { params, result, flatOffsets, memOffsets, spillParams, spillResult, tupleSize, tupleAlign, throws, ptr: P } = plan;
   const n = params.length;
   const usesMemory = plan.paramsUseMemory || plan.resultUsesMemory;
   const withHandles = plan.handles;
@@ -244,7 +247,7 @@ function bindLower(plan: FuncPlan, callee: (...args: unknown[]) => unknown, opts
   const liftParams = (flat: Core[]): unknown[] => {
     const args = new Array<unknown>(n);
     if (spillParams) {
-      const ptr = (flat[0] as number) >>> 0;
+      const ptr = P.lift(flat[0]);
       cx.checkPtr(ptr, tupleAlign, tupleSize);
       for (let k = 0; k < n; k++) args[k] = params[k].load(cx, ptr + memOffsets[k]);
     } else {
@@ -297,7 +300,7 @@ function bindLower(plan: FuncPlan, callee: (...args: unknown[]) => unknown, opts
       if (back !== undefined) cx.hints = back;
       try {
         if (spillResult) {
-          const ptr = (flat[flat.length - 1] as number) >>> 0;
+          const ptr = P.lift(flat[flat.length - 1]);
           cx.checkPtr(ptr, result.align, result.size);
           result.store(cx, value, ptr);
         } else {

@@ -13,13 +13,13 @@ export { toCamelCase } from './names.ts';
 /** Core function → JS function (canon lift). `core` is the raw exported WebAssembly function. */
 export function liftFunc(type: FuncT, core: (...a: (number | bigint)[]) => unknown,
   opts: LiftLowerOptions, handles: HandleTable, shape: JsShape): (...args: unknown[]) => unknown {
-  return liftAdapter(compileFunc(type, opts.encoding, shape), core, opts, handles);
+  return liftAdapter(compileFunc(type, opts.encoding, shape, opts.addrType), core, opts, handles);
 }
 
 /** JS function → core-callable function (canon lower), with the flat core signature. */
 export function lowerFunc(type: FuncT, callee: (...args: unknown[]) => unknown,
   opts: LiftLowerOptions, handles: HandleTable, shape: JsShape): (...flat: (number | bigint)[]) => unknown {
-  return lowerAdapter(compileFunc(type, opts.encoding, shape), callee, opts, handles);
+  return lowerAdapter(compileFunc(type, opts.encoding, shape, opts.addrType), callee, opts, handles);
 }
 
 // 🔀 The async ABI's pieces: value tuples crossing at different times (flat-values.ts), the
@@ -29,6 +29,7 @@ export {
   type BufferValues, bufferValues, bytesToTyped, type Chunk, chunkLength, MAX_BUFFER_LENGTH, noneOrNumber, rawClass, typedToBytes,
 } from './buffer-values.ts';
 export { elemSize as elementSize, flatten as flattenType, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS } from './layout.ts';
+export { index64 } from './context.ts';
 
 /** Whether a function result of type `t` is a `result` (returned or thrown with `results: 'throw'`). */
 export function isResultType(t: VT | undefined): boolean {

@@ -40,13 +40,41 @@ const cases: [string, VT, number, number, string[]][] = [
 
 test('layout: size, alignment and flat types', () => {
   for (const [name, t, size, align, flat] of cases) {
-    assert.equal(elemSize(t), size, `${name} size`);
-    assert.equal(alignment(t), align, `${name} alignment`);
-    assert.deepEqual(flatten(t), flat, `${name} flat`);
+    assert.equal(elemSize(t, 'i32'), size, `${name} size`);
+    assert.equal(alignment(t, 'i32'), align, `${name} alignment`);
+    assert.deepEqual(flatten(t, 'i32'), flat, `${name} flat`);
   }
 });
 
 test('layout: field offsets pad each field to its alignment', () => {
-  assert.deepEqual(fieldOffsets([['a', 'u8'], ['b', 'u64'], ['c', 'string'], ['d', 'u16'], ['e', 'u32']]), [0, 8, 16, 24, 28]);
-  assert.deepEqual(fieldOffsets([['a', 'u8'], ['b', option('u8')], ['c', 'u16']]), [0, 1, 4]);
+  assert.deepEqual(fieldOffsets([['a', 'u8'], ['b', 'u64'], ['c', 'string'], ['d', 'u16'], ['e', 'u32']], 'i32'), [0, 8, 16, 24, 28]);
+  assert.deepEqual(fieldOffsets([['a', 'u8'], ['b', option('u8')], ['c', 'u16']], 'i32'), [0, 1, 4]);
+});
+
+// 🐘 64-bit memories: `ptr_size` 8 and `ptr_type` i64 (CanonicalABI.md, `alignment(t, ptr_type)`,
+// `elem_size(t, ptr_type)`, `flatten_type`); what holds no pointer is unchanged.
+const cases64: [string, VT, number, number, string[]][] = [
+  ['string', 'string', 16, 8, ['i64', 'i64']],
+  ['list<u8>', list('u8'), 16, 8, ['i64', 'i64']],
+  ['list<u8, 3>', list('u8', 3), 3, 1, ['i32', 'i32', 'i32']],
+  ['list<string, 2>', list('string', 2), 32, 8, ['i64', 'i64', 'i64', 'i64']],
+  ['map<string, u8>', map('string', 'u8'), 16, 8, ['i64', 'i64']],
+  ['record {u8, string}', record([['a', 'u8'], ['b', 'string']]), 24, 8, ['i32', 'i64', 'i64']],
+  ['option<string>', option('string'), 24, 8, ['i32', 'i64', 'i64']],
+  // The u32 case joins the pointer's i64 slot; f32 the length's.
+  ['result<u32, string>', result('u32', 'string'), 24, 8, ['i32', 'i64', 'i64']],
+  ['variant {tuple<f32, f32>, string}', variant([['a', tuple('f32', 'f32')], ['b', 'string']]), 24, 8, ['i32', 'i64', 'i64']],
+  ['tuple<u8, u32>', tuple('u8', 'u32'), 8, 4, ['i32', 'i32']],
+  ['own', own(resource(0)), 4, 4, ['i32']],
+  ['flags(17)', flags(...'abcdefghijklmnopq'), 4, 4, ['i32']],
+];
+
+test('layout 🐘: size, alignment and flat types with 64-bit pointers', () => {
+  for (const [name, t, size, align, flat] of cases64) {
+    assert.equal(elemSize(t, 'i64'), size, `${name} size`);
+    assert.equal(alignment(t, 'i64'), align, `${name} alignment`);
+    assert.deepEqual(flatten(t, 'i64'), flat, `${name} flat`);
+  }
+  assert.deepEqual(fieldOffsets([['a', 'u8'], ['b', 'u64'], ['c', 'string'], ['d', 'u16'], ['e', 'u32']], 'i64'), [0, 8, 16, 32, 36]);
+  assert.deepEqual(fieldOffsets([['a', 'u32'], ['b', list('u8')]], 'i64'), [0, 8]);
 });

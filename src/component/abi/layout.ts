@@ -1,18 +1,34 @@
-// The static facts of the Canonical ABI about a value type, with 32-bit memories
-// (CanonicalABI.md, "Despecialization", "Alignment", "Element Size", "Flattening"): what the
-// type despecializes to, its size and alignment in linear memory, and its flat core types.
+// The static facts of the Canonical ABI about a value type (CanonicalABI.md,
+// "Despecialization", "Alignment", "Element Size", "Flattening"): what the type
+// despecializes to, its size and alignment in linear memory, and its flat core types. Sizes,
+// alignments and flat types of strings and lists depend on the memory's address type
+// (`ptr_type`: i32, or 🐘 i64 for a 64-bit memory), so those functions take it.
 // Everything here runs once per type, when a function type is compiled.
 import { LinkError } from '../../core/errors.ts';
+import type { AddrType } from '../../core/types.ts';
 import type { PrimValType } from '../codes.ts';
 import type { TypeEntry, ValDef, VT } from '../validate/model.ts';
 
 export type Flat = 'i32' | 'i64' | 'f32' | 'f64';
 
-/** A pointer's size: components with 64-bit memories are not supported yet (memory64). */
-export const PTR_SIZE = 4;
-/** CanonicalABI.md, "Loading": lengths past these trap, so every transcoded size fits in 32 bits. */
+export type { AddrType };
+
+/** `ptr_size(ptr_type)`: 4 bytes, or 8 with a 64-bit memory. */
+export function ptrSize(addr: AddrType): 4 | 8 {
+  return addr === 'i64' ? 8 : 4;
+}
+
+/**
+ * CanonicalABI.md, "Loading": lengths past these trap, so every transcoded size fits in 32
+ * bits, whatever the address type (a string from a 64-bit memory can be stored in a 32-bit one).
+ */
 export const MAX_STRING_BYTE_LENGTH = 2 ** 28 - 1;
 export const MAX_LIST_BYTE_LENGTH = 2 ** 28 - 1;
+/**
+ * `utf16_tag(i32)`: the latin1+utf16 tag bit of a 32-bit length. Inside the ABI a tagged
+ * length is always kept in this form (the count itself is below 2^28); 🐘 64-bit memories
+ * carry the tag in bit 63 instead, converted where lengths cross memory or core values.
+ */
 export const UTF16_TAG = 0x8000_0000;
 export const MAX_FLAT_PARAMS = 16;
 export const MAX_FLAT_RESULTS = 1;
@@ -69,66 +85,66 @@ export function flagsSize(n: number): 0 | 1 | 2 | 4 {
   return n === 0 ? 0 : n <= 8 ? 1 : n <= 16 ? 2 : 4;
 }
 
-function primSizeAlign(t: PrimValType): number {
+function primSizeAlign(t: PrimValType, addr: AddrType): number {
   switch (t) {
     case 'bool': case 's8': case 'u8': return 1;
     case 's16': case 'u16': return 2;
     case 's64': case 'u64': case 'f64': return 8;
-    case 'string': return PTR_SIZE;
+    case 'string': return ptrSize(addr);
     default: return 4; // char, 32-bit numbers, error-context (an i32 handle)
   }
 }
 
-/** `alignment(t)`. */
-export function alignment(t: VT): number {
+/** `alignment(t, ptr_type)`. */
+export function alignment(t: VT, addr: AddrType): number {
   const s = shapeOf(t);
   switch (s.kind) {
-    case 'prim': return primSizeAlign(s.type);
-    case 'record': return s.fields.reduce((a, [, f]) => Math.max(a, alignment(f)), 1);
-    case 'variant': return Math.max(discriminantSize(s.cases.length), maxCaseAlignment(s.cases));
-    case 'list': return s.length === undefined ? PTR_SIZE : alignment(s.element);
+    case 'prim': return primSizeAlign(s.type, addr);
+    case 'record': return s.fields.reduce((a, [, f]) => Math.max(a, alignment(f, addr)), 1);
+    case 'variant': return Math.max(discriminantSize(s.cases.length), maxCaseAlignment(s.cases, addr));
+    case 'list': return s.length === undefined ? ptrSize(addr) : alignment(s.element, addr);
     case 'flags': return Math.max(1, flagsSize(s.names.length));
     case 'own': case 'borrow': case 'stream': case 'future': return 4;
   }
 }
 
-export function maxCaseAlignment(cases: readonly Case[]): number {
+export function maxCaseAlignment(cases: readonly Case[], addr: AddrType): number {
   let a = 1;
-  for (const c of cases) if (c.type !== undefined) a = Math.max(a, alignment(c.type));
+  for (const c of cases) if (c.type !== undefined) a = Math.max(a, alignment(c.type, addr));
   return a;
 }
 
-/** `elem_size(t)`: the bytes a value takes in memory (as a list element, with padding). */
-export function elemSize(t: VT): number {
+/** `elem_size(t, ptr_type)`: the bytes a value takes in memory (as a list element, with padding). */
+export function elemSize(t: VT, addr: AddrType): number {
   const s = shapeOf(t);
   switch (s.kind) {
-    case 'prim': return s.type === 'string' ? 2 * PTR_SIZE : primSizeAlign(s.type);
+    case 'prim': return s.type === 'string' ? 2 * ptrSize(addr) : primSizeAlign(s.type, addr);
     case 'record': {
       let size = 0;
-      for (const [, f] of s.fields) size = alignTo(size, alignment(f)) + elemSize(f);
-      return alignTo(size, alignment(t));
+      for (const [, f] of s.fields) size = alignTo(size, alignment(f, addr)) + elemSize(f, addr);
+      return alignTo(size, alignment(t, addr));
     }
     case 'variant': {
-      let size = alignTo(discriminantSize(s.cases.length), maxCaseAlignment(s.cases));
+      let size = alignTo(discriminantSize(s.cases.length), maxCaseAlignment(s.cases, addr));
       let payload = 0;
-      for (const c of s.cases) if (c.type !== undefined) payload = Math.max(payload, elemSize(c.type));
+      for (const c of s.cases) if (c.type !== undefined) payload = Math.max(payload, elemSize(c.type, addr));
       size += payload;
-      return alignTo(size, alignment(t));
+      return alignTo(size, alignment(t, addr));
     }
-    case 'list': return s.length === undefined ? 2 * PTR_SIZE : s.length * elemSize(s.element);
+    case 'list': return s.length === undefined ? 2 * ptrSize(addr) : s.length * elemSize(s.element, addr);
     case 'flags': return flagsSize(s.names.length);
     case 'own': case 'borrow': case 'stream': case 'future': return 4;
   }
 }
 
 /** The byte offset of each field of a record (or tuple) inside it. */
-export function fieldOffsets(fields: readonly (readonly [string, VT])[]): number[] {
+export function fieldOffsets(fields: readonly (readonly [string, VT])[], addr: AddrType): number[] {
   const out: number[] = [];
   let off = 0;
   for (const [, f] of fields) {
-    off = alignTo(off, alignment(f));
+    off = alignTo(off, alignment(f, addr));
     out.push(off);
-    off += elemSize(f);
+    off += elemSize(f, addr);
   }
   return out;
 }
@@ -140,8 +156,8 @@ export function join(a: Flat, b: Flat): Flat {
   return 'i64';
 }
 
-/** `flatten_type(t)`. */
-export function flatten(t: VT): Flat[] {
+/** `flatten_type(t)`: pointers and lengths are `ptr_type` values (i64 with a 64-bit memory). */
+export function flatten(t: VT, addr: AddrType): Flat[] {
   const s = shapeOf(t);
   switch (s.kind) {
     case 'prim':
@@ -149,14 +165,14 @@ export function flatten(t: VT): Flat[] {
         case 's64': case 'u64': return ['i64'];
         case 'f32': return ['f32'];
         case 'f64': return ['f64'];
-        case 'string': return ['i32', 'i32'];
+        case 'string': return [addr, addr];
         default: return ['i32'];
       }
-    case 'record': return s.fields.flatMap(([, f]) => flatten(f));
-    case 'variant': return ['i32', ...variantPayloadFlat(s.cases)];
+    case 'record': return s.fields.flatMap(([, f]) => flatten(f, addr));
+    case 'variant': return ['i32', ...variantPayloadFlat(s.cases, addr)];
     case 'list': {
-      if (s.length === undefined) return ['i32', 'i32'];
-      const e = flatten(s.element);
+      if (s.length === undefined) return [addr, addr];
+      const e = flatten(s.element, addr);
       const out: Flat[] = [];
       for (let i = 0; i < s.length; i++) out.push(...e);
       return out;
@@ -167,11 +183,11 @@ export function flatten(t: VT): Flat[] {
 }
 
 /** The joined payload slots of a variant (its flat types after the discriminant). */
-export function variantPayloadFlat(cases: readonly Case[]): Flat[] {
+export function variantPayloadFlat(cases: readonly Case[], addr: AddrType): Flat[] {
   const flat: Flat[] = [];
   for (const c of cases) {
     if (c.type === undefined) continue;
-    flatten(c.type).forEach((ft, i) => { flat[i] = i < flat.length ? join(flat[i], ft) : ft; });
+    flatten(c.type, addr).forEach((ft, i) => { flat[i] = i < flat.length ? join(flat[i], ft) : ft; });
   }
   return flat;
 }

@@ -3,8 +3,8 @@
 // list, the elements inline like a tuple's. Numeric elements cross as typed arrays, copied
 // in one operation; a map is a list of (key, value) tuples.
 import type { VT } from '../validate/model.ts';
-import { trap, type Core, type Cx } from './context.ts';
-import { MAX_LIST_BYTE_LENGTH, PTR_SIZE, shapeOf } from './layout.ts';
+import { ptrOps, trap, type Core, type Cx, type PtrOps } from './context.ts';
+import { MAX_LIST_BYTE_LENGTH, shapeOf } from './layout.ts';
 import { base, compilePlan, describe, type Plan, type PlanOptions } from './plan.ts';
 
 type TypedArray =
@@ -42,15 +42,15 @@ function copyOut(cx: Cx, Typed: TypedArrayClass, ptr: number, bytes: number): Ty
 }
 
 export function listPlan(t: VT, element: VT, length: number | undefined, map: boolean, o: PlanOptions): Plan {
-  const b = base(t);
+  const b = base(t, o.addr);
   const elem = compilePlan(element, o);
   const size = elem.size;
   const align = elem.align;
   const Typed = typedClass(element);
-  return length === undefined ? dynamicList(b, elem, size, align, Typed, map) : fixedList(b, elem, length, Typed);
+  return length === undefined ? dynamicList(b, elem, size, align, Typed, map, ptrOps(o.addr)) : fixedList(b, elem, length, Typed);
 }
 
-function dynamicList(b: ReturnType<typeof base>, elem: Plan, size: number, align: number, Typed: TypedArrayClass | undefined, map: boolean): Plan {
+function dynamicList(b: ReturnType<typeof base>, elem: Plan, size: number, align: number, Typed: TypedArrayClass | undefined, map: boolean, ptr: PtrOps): Plan {
   /** `load_list_from_range`. */
   const loadRange = (cx: Cx, ptr: number, len: number): unknown => {
     const bytes = len * size;
@@ -81,6 +81,24 @@ function dynamicList(b: ReturnType<typeof base>, elem: Plan, size: number, align
     return ptr;
   };
 
+  if (ptr.size === 8) {
+    // 🐘 A 64-bit memory: the (pointer, length) pair is two u64s, i64 core values when flat.
+    return {
+      ...b,
+      range: { load: loadRange, store: storeRange },
+      liftFlat: (cx, f, i) => loadRange(cx, ptr.lift(f[i]), ptr.lift(f[i + 1])),
+      lowerFlat: (cx, v, out, i) => {
+        out[i] = ptr.lower(storeRange(cx, v));
+        out[i + 1] = ptr.lower(cx.listLen);
+      },
+      load: (cx, p) => loadRange(cx, ptr.load(cx, p), ptr.load(cx, p + 8)),
+      store: (cx, v, p) => {
+        const at = storeRange(cx, v);
+        ptr.store(cx, p, at);
+        ptr.store(cx, p + 8, cx.listLen);
+      },
+    };
+  }
   return {
     ...b,
     range: { load: loadRange, store: storeRange },
@@ -89,11 +107,11 @@ function dynamicList(b: ReturnType<typeof base>, elem: Plan, size: number, align
       out[i] = storeRange(cx, v);
       out[i + 1] = cx.listLen;
     },
-    load: (cx, p) => loadRange(cx, cx.dv.getUint32(p, true), cx.dv.getUint32(p + PTR_SIZE, true)),
+    load: (cx, p) => loadRange(cx, cx.dv.getUint32(p, true), cx.dv.getUint32(p + 4, true)),
     store: (cx, v, p) => {
-      const ptr = storeRange(cx, v);
-      cx.dv.setUint32(p, ptr, true);
-      cx.dv.setUint32(p + PTR_SIZE, cx.listLen, true);
+      const at = storeRange(cx, v);
+      cx.dv.setUint32(p, at, true);
+      cx.dv.setUint32(p + 4, cx.listLen, true);
     },
   };
 }

@@ -5,8 +5,8 @@
 import { LinkError } from '../../core/errors.ts';
 import type { PrimValType } from '../codes.ts';
 import type { TypeEntry, VT } from '../validate/model.ts';
-import { trap, type Core, type Cx } from './context.ts';
-import { flagsSize, PTR_SIZE } from './layout.ts';
+import { ptrOps, stringLengthOps, trap, type Core, type Cx } from './context.ts';
+import { flagsSize } from './layout.ts';
 import { base, describe, type Plan, type PlanOptions } from './plan.ts';
 import { stringLift, stringLower } from './string.ts';
 import { toCamelCase } from './names.ts';
@@ -81,7 +81,7 @@ export function liftChar(i: number): string {
 const U64 = (x: Core): bigint => BigInt.asUintN(64, x as bigint);
 
 export function primPlan(t: PrimValType, o: PlanOptions): Plan {
-  const b = base(t);
+  const b = base(t, o.addr);
   switch (t) {
     case 'bool': return {
       ...b,
@@ -170,15 +170,31 @@ export function primPlan(t: PrimValType, o: PlanOptions): Plan {
     case 'string': {
       const lift = stringLift(o.encoding);
       const lower = stringLower(o.encoding);
+      if (o.addr === 'i64') {
+        // 🐘 `load_string` / `store_string` with 8-byte pointers and lengths (bigints when flat).
+        const ptr = ptrOps('i64');
+        const len = stringLengthOps('i64', o.encoding);
+        return {
+          ...b,
+          liftFlat: (cx, f, i) => lift(cx, ptr.lift(f[i]), len.lift(f[i + 1])),
+          lowerFlat: (cx, v, out, i) => { out[i] = ptr.lower(lower(cx, v)); out[i + 1] = len.lower(cx.strLen); },
+          load: (cx, p) => lift(cx, ptr.load(cx, p), len.load(cx, p + 8)),
+          store: (cx, v, p) => {
+            const at = lower(cx, v);
+            ptr.store(cx, p, at);
+            len.store(cx, p + 8, cx.strLen);
+          },
+        };
+      }
       return {
         ...b,
         liftFlat: (cx, f, i) => lift(cx, (f[i] as number) >>> 0, (f[i + 1] as number) >>> 0),
         lowerFlat: (cx, v, out, i) => { out[i] = lower(cx, v); out[i + 1] = cx.strLen; },
-        load: (cx, p) => lift(cx, cx.dv.getUint32(p, true), cx.dv.getUint32(p + PTR_SIZE, true)),
+        load: (cx, p) => lift(cx, cx.dv.getUint32(p, true), cx.dv.getUint32(p + 4, true)),
         store: (cx, v, p) => {
-          const ptr = lower(cx, v);
-          cx.dv.setUint32(p, ptr, true);
-          cx.dv.setUint32(p + PTR_SIZE, cx.strLen, true);
+          const at = lower(cx, v);
+          cx.dv.setUint32(p, at, true);
+          cx.dv.setUint32(p + 4, cx.strLen, true);
         },
       };
     }
@@ -194,7 +210,7 @@ export function primPlan(t: PrimValType, o: PlanOptions): Plan {
 
 /** flags: a bit vector of 1, 2 or 4 bytes; bits past the members are ignored on lift. */
 export function flagsPlan(t: VT, names: readonly string[], o: PlanOptions): Plan {
-  const b = base(t);
+  const b = base(t, o.addr);
   const keys = names.map((n) => o.camel ? toCamelCase(n) : n);
   const n = keys.length;
   const size = flagsSize(n);
@@ -227,7 +243,7 @@ export function flagsPlan(t: VT, names: readonly string[], o: PlanOptions): Plan
 
 /** 🔀 stream and future: the readable end moves between the handle table and JavaScript. */
 export function asyncHandlePlan(t: VT, kind: 'stream' | 'future', type: TypeEntry): Plan {
-  const b = base(t);
+  const b = base(t, 'i32'); // an i32 handle whatever the memory
   const lift = kind === 'stream' ? (cx: Cx, h: number) => cx.handles.liftStream(type, h) : (cx: Cx, h: number) => cx.handles.liftFuture(type, h);
   const lower = kind === 'stream' ? (cx: Cx, v: unknown) => cx.handles.lowerStream(type, v) : (cx: Cx, v: unknown) => cx.handles.lowerFuture(type, v);
   return {
@@ -241,7 +257,7 @@ export function asyncHandlePlan(t: VT, kind: 'stream' | 'future', type: TypeEntr
 
 /** own and borrow: the instance's handle table turns handles into resource objects and back. */
 export function handlePlan(t: VT, kind: 'own' | 'borrow', resource: TypeEntry): Plan {
-  const b = base(t);
+  const b = base(t, 'i32'); // an i32 handle whatever the memory
   const lift = kind === 'own'
     ? (cx: Cx, h: number) => cx.handles.liftOwn(resource, h, cx.scope!)
     : (cx: Cx, h: number) => cx.handles.liftBorrow(resource, h, cx.scope!);

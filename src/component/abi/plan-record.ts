@@ -8,10 +8,10 @@ import { base, compilePlan, describe, type Plan, type PlanOptions } from './plan
 import { toCamelCase } from './names.ts';
 
 export function recordPlan(t: VT, fields: readonly (readonly [string, VT])[], tuple: boolean, o: PlanOptions): Plan {
-  const b = base(t);
+  const b = base(t, o.addr);
   const plans = fields.map(([, f]) => compilePlan(f, o));
   const keys = fields.map(([name]) => o.camel && !tuple ? toCamelCase(name) : name);
-  const offsets = fieldOffsets(fields);
+  const offsets = fieldOffsets(fields, o.addr);
   const flatOffsets: number[] = [];
   let fo = 0;
   for (const p of plans) {

@@ -48,13 +48,13 @@ interface CasePlan {
 }
 
 export function variantPlan(t: VT, cases: readonly Case[], as: As, o: PlanOptions): Plan {
-  const b = base(t);
+  const b = base(t, o.addr);
   const n = cases.length;
-  const slots = variantPayloadFlat(cases);
+  const slots = variantPayloadFlat(cases, o.addr);
   const casePlans: CasePlan[] = cases.map((c) => {
     if (c.type === undefined) return { label: c.label, plan: undefined, liftCo: undefined, lowerCo: undefined };
     const plan = compilePlan(c.type, o);
-    const own = flatten(c.type);
+    const own = flatten(c.type, o.addr);
     const liftCo = own.map((ft, j) => liftCoercion(slots[j], ft));
     const lowerCo = own.map((ft, j) => lowerCoercion(ft, slots[j]));
     return {
@@ -67,7 +67,7 @@ export function variantPlan(t: VT, cases: readonly Case[], as: As, o: PlanOption
   const zeros: Core[] = slots.map((s) => s === 'i64' ? 0n : 0);
   const index = new Map(cases.map((c, i) => [c.label, i]));
   const discSize = discriminantSize(n);
-  const payloadOffset = alignTo(discSize, maxCaseAlignment(cases));
+  const payloadOffset = alignTo(discSize, maxCaseAlignment(cases, o.addr));
   // An option of an option is tagged, or `some(none)` and `none` would both be undefined.
   const taggedOption = as === 'option' && (() => {
     const inner = cases[1].type!;

@@ -1,10 +1,10 @@
 // A value type compiled once into the four operations of the Canonical ABI (CanonicalABI.md,
 // "Loading", "Storing", "Flat Lifting", "Flat Lowering"), as closures specialised to the type:
 // the type tree is walked here, never during a call. Plans are memoised per type entry and
-// per (encoding, names), so a type shared by many functions compiles once.
+// per (encoding, names, address type), so a type shared by many functions compiles once.
 import type { VT } from '../validate/model.ts';
 import type { Core, Cx } from './context.ts';
-import { alignment, elemSize, flatten, shapeOf, type Flat } from './layout.ts';
+import { type AddrType, alignment, elemSize, flatten, shapeOf, type Flat } from './layout.ts';
 import { asyncHandlePlan, flagsPlan, handlePlan, primPlan } from './plan-prim.ts';
 import { listPlan } from './plan-list.ts';
 import { recordPlan } from './plan-record.ts';
@@ -34,6 +34,8 @@ export interface PlanOptions {
   readonly encoding: Encoding;
   /** Record fields and flags members in lowerCamelCase. */
   readonly camel: boolean;
+  /** 🐘 The memory's address type: pointers and lengths are i64 (bigints) and 8 bytes with 'i64'. */
+  readonly addr: AddrType;
 }
 
 /** The parts every plan shares, computed from the type. */
@@ -43,15 +45,15 @@ export interface PlanBase {
   readonly align: number;
 }
 
-export function base(t: VT): PlanBase {
-  return { flat: flatten(t), size: elemSize(t), align: alignment(t) };
+export function base(t: VT, addr: AddrType): PlanBase {
+  return { flat: flatten(t, addr), size: elemSize(t, addr), align: alignment(t, addr) };
 }
 
 const memo = new WeakMap<object, Map<string, Plan>>();
 const primMemo = new Map<string, Plan>();
 
 export function compilePlan(t: VT, o: PlanOptions): Plan {
-  const key = `${o.encoding}|${o.camel}`;
+  const key = `${o.encoding}|${o.camel}|${o.addr}`;
   if (typeof t === 'string') {
     const k = `${t}|${key}`;
     let p = primMemo.get(k);

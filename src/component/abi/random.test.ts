@@ -155,7 +155,7 @@ test('generated adapters and closure plans agree on random memory and flat value
       const word = r() < 0.7 ? Math.floor(r() * 48) * 4 : Math.floor(r() * 2 ** 32);
       new DataView(u8.buffer).setUint32(k, word, true);
     }
-    const flat = flatten(t);
+    const flat = flatten(t, 'i32');
     const values = flat.map((ft) => ft === 'i64' ? BigInt.asIntN(64, BigInt(Math.floor(r() * 2 ** 32)) << BigInt(Math.floor(r() * 33)))
       : ft === 'i32' ? (r() < 0.7 ? Math.floor(r() * 48) * 4 : Math.floor(r() * 2 ** 32) | 0) : r() * 100);
     const ftLift = func([], t);

@@ -1,12 +1,13 @@
 // Lowering then lifting is the identity: every value type, through flat values and through
 // memory (spilled), with the core values crossing real WebAssembly (the JS API's i32/i64
-// conversions), in every string encoding.
+// conversions), in every string encoding, 🐘 with 32-bit and with 64-bit memories (pointers
+// and lengths as i64 bigints), and between a 32-bit and a 64-bit component.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liftFunc, lowerFunc } from './index.ts';
 import type { VT } from '../validate/model.ts';
 import type { LiftLowerOptions } from './api.ts';
-import { flatten } from './layout.ts';
+import { type AddrType, flatten } from './layout.ts';
 import {
   enumOf, FakeHandles, flags, func, Heap, list, map, option, passThrough, record, result, tuple, variant, WIT,
 } from './test-kit.ts';
@@ -18,28 +19,28 @@ const ENCODINGS: LiftLowerOptions['encoding'][] = ['utf8', 'utf16', 'latin1+utf1
  * is lowered into its memory, passed through core WebAssembly (the JS API's conversions),
  * lifted again for the import, which returns it, and the result goes back the same way.
  */
-function component(t: VT, encoding: LiftLowerOptions['encoding'], callee: (x: unknown) => unknown, viaWasm = true): { f: (x: unknown) => unknown; heap: Heap } {
+function component(t: VT, encoding: LiftLowerOptions['encoding'], callee: (x: unknown) => unknown, viaWasm = true, addr: AddrType = 'i32'): { f: (x: unknown) => unknown; heap: Heap } {
   const ft = func([['x', t]], t);
-  const heap = new Heap();
+  const heap = new Heap(1, 1024, addr);
   const handles = new FakeHandles();
   const low = lowerFunc(ft, callee, heap.opts(encoding), handles, WIT);
-  const core = viaWasm ? passThrough(ft, low) : low;
+  const core = viaWasm ? passThrough(ft, low, 16, addr) : low;
   return { f: liftFunc(ft, core, heap.opts(encoding), handles, WIT), heap };
 }
 
-function roundTrip(t: VT, v: unknown, encoding: LiftLowerOptions['encoding'] = 'utf8', viaWasm = true): unknown {
+function roundTrip(t: VT, v: unknown, encoding: LiftLowerOptions['encoding'] = 'utf8', viaWasm = true, addr: AddrType = 'i32'): unknown {
   let seen: unknown;
-  const c = component(t, encoding, (x) => { seen = x; return x; }, viaWasm);
+  const c = component(t, encoding, (x) => { seen = x; return x; }, viaWasm, addr);
   const out = c.f(v);
   assert.deepEqual(seen, v, 'the callee saw the value');
   return out;
 }
 
 /** Two components: D's import is C's export, so values cross from D's memory to C's. */
-function crossRoundTrip(t: VT, v: unknown, encD: LiftLowerOptions['encoding'], encC: LiftLowerOptions['encoding']): unknown {
+function crossRoundTrip(t: VT, v: unknown, encD: LiftLowerOptions['encoding'], encC: LiftLowerOptions['encoding'], addrD: AddrType = 'i32', addrC: AddrType = 'i32'): unknown {
   let seen: unknown;
-  const c = component(t, encC, (x) => { seen = x; return x; });
-  const d = component(t, encD, c.f);
+  const c = component(t, encC, (x) => { seen = x; return x; }, true, addrC);
+  const d = component(t, encD, c.f, true, addrD);
   const out = d.f(v);
   assert.deepEqual(seen, v, 'the callee saw the value');
   return out;
@@ -100,17 +101,32 @@ const CASES: [VT, unknown[], string][] = [
 ];
 
 for (const [t, values, name] of CASES) {
-  test(`round trip: ${name}`, () => {
-    for (const encoding of ENCODINGS) {
-      // Without core code in between, the two sides' signatures agree only if results do not spill.
-      for (const viaWasm of flatten(t).length > 1 ? [true] : [true, false]) {
-        for (const v of values) {
-          assert.deepEqual(roundTrip(t, v, encoding, viaWasm), v, `${name} ${encoding} ${viaWasm ? 'wasm' : 'direct'}`);
+  for (const addr of ['i32', 'i64'] as const) {
+    test(`round trip${addr === 'i64' ? ' 🐘' : ''}: ${name}`, () => {
+      for (const encoding of ENCODINGS) {
+        // Without core code in between, the two sides' signatures agree only if results do not spill.
+        for (const viaWasm of flatten(t, addr).length > 1 ? [true] : [true, false]) {
+          for (const v of values) {
+            assert.deepEqual(roundTrip(t, v, encoding, viaWasm, addr), v, `${name} ${encoding} ${viaWasm ? 'wasm' : 'direct'} ${addr}`);
+          }
         }
       }
-    }
-  });
+    });
+  }
 }
+
+test('round trip 🐘: spilled parameters and results of a 64-bit component, and 32 ↔ 64-bit pairs', () => {
+  const big = tuple(...Array.from({ length: 9 }, () => 'string' as VT));
+  const value = Array.from({ length: 9 }, (_, i) => 'é'.repeat(i) + i);
+  for (const encoding of ENCODINGS) {
+    assert.deepEqual(roundTrip(big, value, encoding, true, 'i64'), value, encoding);
+    for (const [d, c] of [['i32', 'i64'], ['i64', 'i32'], ['i64', 'i64']] as const) {
+      assert.deepEqual(crossRoundTrip(big, value, encoding, 'utf16', d, c), value, `${encoding} ${d} → ${c}`);
+      assert.deepEqual(crossRoundTrip(list(record([['k', 'string'], ['v', list('u16')]])), [{ k: 'ab☃', v: new Uint16Array([1, 2]) }], encoding, 'latin1+utf16', d, c),
+        [{ k: 'ab☃', v: new Uint16Array([1, 2]) }], `${encoding} ${d} → ${c}`);
+    }
+  }
+});
 
 test('round trip: every pair of string encodings', () => {
   const strings = ['', 'ascii only', 'grün ÿ', '☃🍰 wide', 'ÿ', '\u0100', 'x'.repeat(70) + 'é'];

@@ -5,7 +5,7 @@ import { encodeModule } from '../../binary/encode.ts';
 import { parseWat } from '../../text/parse.ts';
 import type { FuncT, TypeEntry, VT } from '../validate/model.ts';
 import type { CallScope, HandleTable, JsShape, LiftLowerOptions } from './api.ts';
-import { flatten } from './layout.ts';
+import { type AddrType, flatten } from './layout.ts';
 
 export const record = (fields: [string, VT][]): TypeEntry => ({ def: { kind: 'record', fields } });
 export const tuple = (...types: VT[]): TypeEntry => ({ def: { kind: 'tuple', types } });
@@ -23,20 +23,39 @@ export const func = (params: [string, VT][], res?: VT): FuncT => ({ async: false
 
 export const WIT: JsShape = { names: 'wit', results: 'tagged' };
 
-/** A memory with a bump allocator as `realloc`; every call is logged as [old, oldSize, align, newSize]. */
+type Core = number | bigint;
+
+/**
+ * A memory with a bump allocator as `realloc`; every call is logged as [old, oldSize, align,
+ * newSize] (numbers). 🐘 With `addr` 'i64' the memory is 64-bit and realloc takes and returns
+ * bigints, as a core function of type (i64 i64 i64 i64) → i64 does through the JS API.
+ */
 export class Heap {
   readonly memory: WebAssembly.Memory;
+  readonly addr: AddrType;
   readonly calls: number[][] = [];
   next: number;
   /** Overrides the allocator's answer (to test traps on bad realloc results). */
-  answer: ((old: number, oldSize: number, align: number, newSize: number) => number) | undefined;
+  answer: ((old: number, oldSize: number, align: number, newSize: number) => Core) | undefined;
 
-  constructor(pages = 1, start = 1024) {
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: 65536 });
+  constructor(pages = 1, start = 1024, addr: AddrType = 'i32') {
+    this.addr = addr;
+    this.memory = addr === 'i64'
+      ? new WebAssembly.Memory({ initial: BigInt(pages), maximum: 65536n, address: 'i64' } as unknown as WebAssembly.MemoryDescriptor)
+      : new WebAssembly.Memory({ initial: pages, maximum: 65536 });
     this.next = start;
   }
 
-  readonly realloc = (old: number, oldSize: number, align: number, newSize: number): number => {
+  readonly realloc = (old: Core, oldSize: Core, align: Core, newSize: Core): Core => {
+    const wide = this.addr === 'i64';
+    for (const x of [old, oldSize, align, newSize]) {
+      if (typeof x !== (wide ? 'bigint' : 'number')) throw new TypeError(`realloc of an ${this.addr} memory called with ${typeof x}`);
+    }
+    const p = this.allocate(Number(old), Number(oldSize), Number(align), Number(newSize));
+    return wide ? BigInt.asIntN(64, BigInt(p)) : p;
+  };
+
+  private allocate(old: number, oldSize: number, align: number, newSize: number): Core {
     this.calls.push([old, oldSize, align, newSize]);
     if (this.answer !== undefined) return this.answer(old, oldSize, align, newSize);
     if (old !== 0 && newSize <= oldSize) return old;
@@ -44,13 +63,17 @@ export class Heap {
     const p = this.next;
     this.next += newSize;
     const need = this.next - this.memory.buffer.byteLength;
-    if (need > 0) this.memory.grow(Math.ceil(need / 65536));
+    if (need > 0) this.grow(Math.ceil(need / 65536));
     if (old !== 0) new Uint8Array(this.memory.buffer).copyWithin(p, old, old + oldSize);
     return p;
-  };
+  }
+
+  grow(pages: number): void {
+    (this.memory.grow as (n: Core) => Core)(this.addr === 'i64' ? BigInt(pages) : pages);
+  }
 
   opts(encoding: LiftLowerOptions['encoding'] = 'utf8', postReturn?: LiftLowerOptions['postReturn']): LiftLowerOptions {
-    return { memory: this.memory, realloc: this.realloc, encoding, postReturn };
+    return { memory: this.memory, addrType: this.addr, realloc: this.realloc, encoding, postReturn };
   }
 
   get u8(): Uint8Array { return new Uint8Array(this.memory.buffer); }
@@ -58,7 +81,7 @@ export class Heap {
 
   /** Writes bytes at a fresh allocation (or at `at`) and returns their address. */
   put(bytes: ArrayLike<number>, align = 1, at?: number): number {
-    const p = at ?? this.realloc(0, 0, align, bytes.length);
+    const p = at ?? Number(this.allocate(0, 0, align, bytes.length));
     if (at === undefined) this.calls.pop();
     this.u8.set(bytes, p);
     return p;
@@ -156,13 +179,13 @@ export function wat(text: string, imports: WebAssembly.Imports = {}): Record<str
 }
 
 /** The flat core signature of `canon lift` (context 'lift') or `canon lower` ('lower'). */
-export function coreSig(ft: FuncT, context: 'lift' | 'lower'): { params: string[]; results: string[] } {
-  let params: string[] = ft.params.flatMap(([, t]) => flatten(t));
-  let results: string[] = ft.result === undefined ? [] : flatten(ft.result);
-  if (params.length > 16) params = ['i32'];
+export function coreSig(ft: FuncT, context: 'lift' | 'lower', addr: AddrType = 'i32'): { params: string[]; results: string[] } {
+  let params: string[] = ft.params.flatMap(([, t]) => flatten(t, addr));
+  let results: string[] = ft.result === undefined ? [] : flatten(ft.result, addr);
+  if (params.length > 16) params = [addr];
   if (results.length > 1) {
-    if (context === 'lift') results = ['i32'];
-    else { params = [...params, 'i32']; results = []; }
+    if (context === 'lift') results = [addr];
+    else { params = [...params, addr]; results = []; }
   }
   return { params, results };
 }
@@ -173,14 +196,14 @@ export function coreSig(ft: FuncT, context: 'lift' | 'lower'): { params: string[
  * values through core WebAssembly (so the JS API's conversions are exercised) and providing
  * a return area at `retArea` when results spill.
  */
-export function passThrough(ft: FuncT, lowered: (...a: (number | bigint)[]) => unknown, retArea = 16): (...a: (number | bigint)[]) => unknown {
-  const lower = coreSig(ft, 'lower');
-  const lift = coreSig(ft, 'lift');
+export function passThrough(ft: FuncT, lowered: (...a: (number | bigint)[]) => unknown, retArea = 16, addr: AddrType = 'i32'): (...a: (number | bigint)[]) => unknown {
+  const lower = coreSig(ft, 'lower', addr);
+  const lift = coreSig(ft, 'lift', addr);
   const sig = (s: { params: string[]; results: string[] }) =>
     `${s.params.length ? `(param ${s.params.join(' ')})` : ''} ${s.results.length ? `(result ${s.results.join(' ')})` : ''}`;
   const gets = lift.params.map((_, i) => `(local.get ${i})`).join(' ');
   const spills = lift.results.length === 1 && lower.results.length === 0;
-  const body = spills ? `(call $f ${gets} (i32.const ${retArea})) (i32.const ${retArea})` : `(call $f ${gets})`;
+  const body = spills ? `(call $f ${gets} (${addr}.const ${retArea})) (${addr}.const ${retArea})` : `(call $f ${gets})`;
   const ex = wat(`(module
     (import "" "f" (func $f ${sig(lower)}))
     (func (export "f") ${sig(lift)} ${body}))`, { '': { f: lowered } });

@@ -47,7 +47,7 @@ export function resultTypesOf(ft: FuncT): VT[] {
 
 /** The flat core types of a tuple, or one pointer past `max`. */
 export function flatCoreTypes(types: readonly VT[], max: number): CoreType[] {
-  const flat = types.flatMap((t) => flattenType(t));
+  const flat = types.flatMap((t) => flattenType(t, 'i32'));
   return flat.length > max ? ['i32'] : flat;
 }
 

@@ -104,7 +104,7 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
 
   // Synchronous lowering: the caller waits for the result.
   const coreParams: CoreType[] = flatCoreTypes(paramTypesOf(ft), MAX_FLAT_PARAMS);
-  const resultFlat = ft.result === undefined ? [] : flattenType(ft.result);
+  const resultFlat = ft.result === undefined ? [] : flattenType(ft.result, 'i32');
   const spilled = resultFlat.length > 1;
   if (spilled) coreParams.push('i32');
   const coreResults: CoreType[] = spilled ? [] : resultFlat;

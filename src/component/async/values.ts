@@ -47,7 +47,7 @@ export function elementTypeOf(handles: HandleTableImpl, type: TypeEntry): Elemen
 }
 
 export function elementType(t: VT | undefined, bind: (rid: number) => object | undefined): ElementType {
-  return { type: t, key: typeKey(t, bind), noneOrNumber: noneOrNumber(t), size: t === undefined ? 0 : elementSize(t) };
+  return { type: t, key: typeKey(t, bind), noneOrNumber: noneOrNumber(t), size: t === undefined ? 0 : elementSize(t, 'i32') };
 }
 
 // ---- error contexts ----
