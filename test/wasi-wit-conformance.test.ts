@@ -51,28 +51,60 @@ const WORLDS: readonly { readonly release: '0.2.12' | '0.3.0'; readonly world: s
   { release: '0.3.0', world: 'wasi:random/imports' },
 ];
 
+interface Known {
+  readonly reason: string;
+  /** The `@unstable` feature the item is gated by: a gap only where the feature is enabled. */
+  readonly feature?: string;
+}
+
+const UNSTABLE = 'an @unstable feature (toolchains leave it out unless asked: WIT.md "Feature Gates"), no part of the released world the host claims';
+const TIMEZONE = `${UNSTABLE}. Doable (Intl knows the zones), but which zone a guest sees is a new grant for a `
+  + 'deny-by-default host (the host\'s own zone is a fingerprint), an option still to be designed';
+
 /**
- * Gaps that cannot be closed here, keyed `interface#member` (or `interface` alone), with the
- * reason. The test fails if one of them is no longer a gap.
+ * Gaps not closed, keyed `interface#member` (or `interface` alone), with the reason. The test
+ * fails if one of them is no longer a gap. Every world is checked twice: as released (its
+ * stable items), and with every `@unstable(feature = ...)` of its release enabled, where these
+ * appear. (wasi:sockets/network's `network-error-code`, unstable in 0.2.12, is implemented.)
  */
-const KNOWN_GAPS: Readonly<Record<string, string>> = {};
+const KNOWN_GAPS: Readonly<Record<string, Known>> = {
+  'wasi:clocks/timezone@0.2.12': { feature: 'clocks-timezone', reason: TIMEZONE },
+  'wasi:clocks/timezone@0.3.0': { feature: 'clocks-timezone', reason: TIMEZONE },
+  'wasi:http/types@0.2.12#[method]response-outparam.send-informational': {
+    feature: 'informational-outbound-responses',
+    reason: `${UNSTABLE}. A 1xx answer must reach the client before the response: tessera serve's path `
+      + '(src/serve, a Request => Promise<Response> handler) has no channel for it',
+  },
+};
 
 /** Shape mismatches (arity, sync vs async) that are kept on purpose, keyed as KNOWN_GAPS. */
-const KNOWN_SHAPES: Readonly<Record<string, string>> = {};
+const KNOWN_SHAPES: Readonly<Record<string, Known>> = {};
 
 // ---- the released WIT ----
 
 const releases = new Map<string, Resolve>();
 
+function releaseTexts(version: string): [path: string, text: string][] {
+  const dir = `${WIT_DIR}/${version}`;
+  return readdirSync(dir).filter((d) => d.startsWith('wasi-') && existsSync(`${dir}/${d}/package.wit`)).sort()
+    .map((d) => [`${dir}/${d}/package.wit`, readFileSync(`${dir}/${d}/package.wit`, 'utf8')]);
+}
+
+/** Every `@unstable(feature = name)` of a release. */
+function unstableFeatures(version: string): string[] {
+  const out = new Set<string>();
+  for (const [, text] of releaseTexts(version)) for (const m of text.matchAll(/@unstable\(\s*feature\s*=\s*([a-z0-9-]+)\s*\)/g)) out.add(m[1]);
+  return [...out].sort();
+}
+
 /** Every package of a release, resolved together (each package.wit is one package). */
-function release(version: string): Resolve {
-  let r = releases.get(version);
+function release(version: string, unstable: boolean): Resolve {
+  const key = `${version}${unstable ? '+unstable' : ''}`;
+  let r = releases.get(key);
   if (r === undefined) {
-    const dir = `${WIT_DIR}/${version}`;
-    const files = readdirSync(dir).filter((d) => d.startsWith('wasi-') && existsSync(`${dir}/${d}/package.wit`)).sort()
-      .map((d) => parseWitFile(readFileSync(`${dir}/${d}/package.wit`, 'utf8'), `${dir}/${d}/package.wit`));
-    r = resolvePackages(files.flatMap((f) => groupPackages([f]))).resolve;
-    releases.set(version, r);
+    const files = releaseTexts(version).map(([path, text]) => parseWitFile(text, path));
+    r = resolvePackages(files.flatMap((f) => groupPackages([f])), unstable ? { features: unstableFeatures(version) } : {}).resolve;
+    releases.set(key, r);
   }
   return r;
 }
@@ -82,8 +114,8 @@ function release(version: string): Resolve {
  * component type up to its last import, its declarations turned into sections (a component
  * type's type, alias and import declarations index the same spaces as a component's).
  */
-function importsComponent(version: string, world: string): Component {
-  const resolve = release(version);
+function importsComponent(version: string, world: string, unstable = false): Component {
+  const resolve = release(version, unstable);
   const m = /^([a-z0-9-]+):([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(world);
   if (m === null) throw new Error(`not a world name: ${world}`);
   const pkg = resolve.packages.find((p) => p.name.namespace === m[1] && p.name.name === m[2] && p.name.version === version);
@@ -213,26 +245,28 @@ function host(version: string): { base: (c: CompiledComponent) => Obj; link: Lin
   return { base: (c) => h.importsFor(c), link: (c, patches) => h.instantiate(c, patches) };
 }
 
-function expected(known: Readonly<Record<string, string>>, c: CompiledComponent): string[] {
-  return Object.keys(known).filter((k) => c.imports.has(k.split('#')[0])).sort();
+/** The known items among `c`'s imports (those of an unstable feature only when `unstable`). */
+function expected(known: Readonly<Record<string, Known>>, c: CompiledComponent, unstable: boolean): string[] {
+  return Object.entries(known).filter(([k, v]) => c.imports.has(k.split('#')[0]) && (unstable || v.feature === undefined))
+    .map(([k]) => k).sort();
 }
 
-for (const { release: version, world } of WORLDS) {
-  const label = `${world}@${version}`;
+for (const { release: version, world } of WORLDS) for (const unstable of [false, true]) {
+  const label = `${world}@${version}${unstable ? ' (every @unstable feature enabled)' : ''}`;
   test(`${label}: the host gives every function, resource, method, static and constructor of the WIT`, { skip }, async () => {
-    const c = await compileComponent(encodeComponent(importsComponent(version, world)));
+    const c = await compileComponent(encodeComponent(importsComponent(version, world, unstable)));
     const h = host(version);
     const base = h.base(c);
     const gaps = await linkGaps(c, base, h.link);
     for (const [k, why] of gaps) if (!(k in KNOWN_GAPS)) console.log(`gap: ${k}: ${why}`);
-    assert.deepEqual([...gaps.keys()].sort(), expected(KNOWN_GAPS, c), `${label}: the gaps differ from KNOWN_GAPS`);
+    assert.deepEqual([...gaps.keys()].sort(), expected(KNOWN_GAPS, c, unstable), `${label}: the gaps differ from KNOWN_GAPS`);
   });
 
   test(`${label}: the host's functions fit the WIT's async-ness and arity`, { skip }, async () => {
-    const c = await compileComponent(encodeComponent(importsComponent(version, world)));
+    const c = await compileComponent(encodeComponent(importsComponent(version, world, unstable)));
     const shapes = shapeGaps(c, host(version).base(c), version.startsWith('0.3.'));
     for (const [k, why] of shapes) if (!(k in KNOWN_SHAPES)) console.log(`shape: ${k}: ${why}`);
-    assert.deepEqual([...shapes.keys()].sort(), expected(KNOWN_SHAPES, c), `${label}: the shape mismatches differ from KNOWN_SHAPES`);
+    assert.deepEqual([...shapes.keys()].sort(), expected(KNOWN_SHAPES, c, unstable), `${label}: the shape mismatches differ from KNOWN_SHAPES`);
   });
 }
 

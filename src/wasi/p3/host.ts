@@ -11,7 +11,9 @@
 // and streams, src/wasi/p3/sockets), wasi:http (types, client: request and response with
 // stream bodies and trailer futures, send over the 0.2 host's transport and allow-list,
 // src/wasi/p3/http), `tessera run` of 0.3 commands (src/cli/run-component.ts) and `tessera
-// serve` of 0.3 wasi:http/service components (src/serve/service-p3.ts).
+// serve` of 0.3 wasi:http/service components (src/serve/service-p3.ts). Any 0.3.N import and
+// `wasi:cli/run` export is served (importsFor, instantiate, run). Checked against the released
+// 0.3.0 WIT: test/wasi-wit-conformance.test.ts (not implemented: the @unstable timezone).
 import { ComponentError, WasiExit } from '../../core/errors.ts';
 import {
   CompiledComponent, type ComponentImports, type ComponentInstance, compileComponent, type InstantiateOptions, instantiateComponent,
