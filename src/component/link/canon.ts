@@ -35,12 +35,14 @@ import { store } from '../async/store.ts';
 function options(frame: Frame, opts: readonly CanonOpt[]): LiftLowerOptions {
   let encoding: LiftLowerOptions['encoding'] = 'utf8';
   let memory: WebAssembly.Memory | undefined;
+  let addrType: LiftLowerOptions['addrType'];
   let realloc: LiftLowerOptions['realloc'];
   let postReturn: LiftLowerOptions['postReturn'];
   for (const o of opts) {
     switch (o.kind) {
       case 'utf8': case 'utf16': case 'latin1+utf16': encoding = o.kind; break;
-      case 'memory': memory = frame.coreMemories[o.index]; break;
+      // 🐘 The validated memory type says whether pointers are i64 (the JS API cannot tell).
+      case 'memory': memory = frame.coreMemories[o.index]; addrType = frame.scope.coreMemories[o.index].addr; break;
       case 'realloc': realloc = noLeaveRealloc(frame.inst, frame.coreFuncs[o.index] as (a: number, b: number, c: number, d: number) => unknown); break;
       case 'post-return': postReturn = noLeave(frame.inst, frame.coreFuncs[o.index] as (...flat: (number | bigint)[]) => unknown); break;
       // `async` and `callback` validate only for async-typed functions (handled apart).
@@ -49,7 +51,7 @@ function options(frame: Frame, opts: readonly CanonOpt[]): LiftLowerOptions {
   }
   return {
     encoding,
-    ...(memory === undefined ? {} : { memory }),
+    ...(memory === undefined ? {} : { memory, addrType }),
     ...(realloc === undefined ? {} : { realloc }),
     ...(postReturn === undefined ? {} : { postReturn }),
   };

@@ -93,7 +93,9 @@ export function promisingLift(type: FuncT, core: (...a: Core[]) => unknown, opts
   const h = halves(type);
   let captured: Core[] = [];
   // Post-return runs once, after the result is lifted.
-  const paramOpts: LiftLowerOptions = { encoding: opts.encoding, ...(opts.memory ? { memory: opts.memory } : {}), ...(opts.realloc ? { realloc: opts.realloc } : {}) };
+  const paramOpts: LiftLowerOptions = {
+    encoding: opts.encoding, ...(opts.memory ? { memory: opts.memory, addrType: opts.addrType } : {}), ...(opts.realloc ? { realloc: opts.realloc } : {}),
+  };
   const lowerArgs = liftFunc(h.params, (...flat: Core[]) => { captured = flat; }, paramOpts, handles, shape);
   let ret: unknown;
   const liftResult = liftFunc(h.result, () => ret, opts, handles, shape);
