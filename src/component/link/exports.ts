@@ -4,10 +4,9 @@
 // the host's class for a re-exported host resource, CompiledComponents and
 // WebAssembly.Modules. Keys follow the `names` option; the annotated names of resource
 // functions stay reachable as non-enumerable keys.
-import { externNameView } from '../names.ts';
 import type { CompiledComponent } from './compile.ts';
 import type { AnyFn, RtInstance } from './frame.ts';
-import { keyOf, memberKey, type NameStyle } from './names.ts';
+import type { NameKeys } from './names.ts';
 import { CONSTRUCTOR, type GuestClass, type ResourceClasses } from './resource-object.ts';
 import type { HostClass } from './resource-type.ts';
 
@@ -19,7 +18,8 @@ export interface ComponentExports {
   readonly [key: string]: ComponentFunction | ComponentExports | GuestClass | HostClass | CompiledComponent | WebAssembly.Module | unknown;
 }
 
-export function exportsObject(inst: RtInstance, style: NameStyle, classes: ResourceClasses): ComponentExports {
+/** The exports object of `inst`; `names` maps its names to keys (the component's, kept across instantiations). */
+export function exportsObject(inst: RtInstance, names: NameKeys, classes: ResourceClasses): ComponentExports {
   const out: Record<string, unknown> = {};
   const classOf = new Map<string, GuestClass | undefined>();
   for (const [name, item] of inst) {
@@ -28,48 +28,48 @@ export function exportsObject(inst: RtInstance, style: NameStyle, classes: Resou
         const rt = item.value;
         if (rt === undefined) break;
         if (rt.impl === null) {
-          out[keyOf(name, style, true)] = rt.hostClass;
+          out[names.of(name).typeKey] = rt.hostClass;
           classOf.set(name, undefined);
         } else {
           const cls = classes.get(rt);
           if (rt.name === 'resource') rt.name = name;
-          out[keyOf(name, style, true)] = cls;
+          out[names.of(name).typeKey] = cls;
           classOf.set(name, cls);
         }
         break;
       }
-      case 'instance': out[keyOf(name, style)] = exportsObject(item.value, style, classes); break;
-      case 'component': case 'core module': case 'value': out[keyOf(name, style)] = item.value; break;
+      case 'instance': out[names.of(name).key] = exportsObject(item.value, names, classes); break;
+      case 'component': case 'core module': case 'value': out[names.of(name).key] = item.value; break;
       case 'func': break;
     }
   }
   for (const [name, item] of inst) {
     if (item.sort !== 'func') continue;
-    const v = externNameView(name);
+    const info = names.of(name);
+    const v = info.view;
     if (v.kind !== 'constructor' && v.kind !== 'method' && v.kind !== 'static') {
-      out[keyOf(name, style)] = item.value;
+      out[info.key] = item.value;
       continue;
     }
     Object.defineProperty(out, name, { value: item.value, enumerable: false, configurable: true, writable: true });
     const cls = classOf.get(v.resource);
-    if (cls !== undefined) attach(cls, v, item.value, style);
+    if (cls === undefined) continue;
+    if (v.kind === 'constructor') cls[CONSTRUCTOR] = item.value;
+    else attach(cls, v.kind, info.member as string, item.value);
   }
   return out;
 }
 
-function attach(cls: GuestClass, v: { kind: 'constructor' } | { kind: 'method' | 'static'; name: string }, f: AnyFn, style: NameStyle): void {
-  if (v.kind === 'constructor') {
-    cls[CONSTRUCTOR] = f;
-    return;
-  }
-  const key = memberKey(v.name, style);
-  if (v.kind === 'static') {
+function attach(cls: GuestClass, kind: 'method' | 'static', key: string, f: AnyFn): void {
+  if (kind === 'static') {
     Object.defineProperty(cls, key, { value: f, enumerable: false, configurable: true, writable: true });
     return;
   }
-  const method = function (this: unknown, ...args: unknown[]): unknown {
-    return f(this, ...args);
-  };
-  Object.defineProperty(method, 'name', { value: key });
+  // Named by a computed key as it is made: setting `name` afterwards costs twice the function.
+  const method = ({
+    [key](this: unknown, ...args: unknown[]): unknown {
+      return f(this, ...args);
+    },
+  })[key];
   Object.defineProperty(cls.prototype, key, { value: method, enumerable: false, configurable: true, writable: true });
 }

@@ -8,14 +8,13 @@
 // missing or of the wrong kind is a LinkError naming the import path, the expected type and
 // what was given.
 import { LinkError } from '../../core/errors.ts';
-import { externNameView } from '../names.ts';
 import type { EntityT, InstanceT } from '../validate/model.ts';
 import { entityMismatch } from '../validate/subtype.ts';
 import { CompiledComponent } from './compile.ts';
 import { describeEntity, describeJs } from './describe.ts';
 import type { AnyFn, RtInstance, RtItem } from './frame.ts';
 import { checkFuncImport } from './func-type.ts';
-import { keyOf, memberKey, type NameStyle, withoutVersion } from './names.ts';
+import type { NameKeys } from './names.ts';
 import { classResourceType } from './resource-object.ts';
 import { type HostClass, hostResourceType, type ResourceType } from './resource-type.ts';
 import { isSuspending, suspendingHost } from './jspi.ts';
@@ -30,9 +29,8 @@ function isResourceType(e: EntityT): boolean {
   return e.kind === 'type' && e.type.def.kind === 'resource';
 }
 
-/** The value given for `name` in `obj`, under any of the keys it may have. */
-function lookup(obj: Obj, name: string, style: NameStyle, type: boolean): unknown {
-  const keys = [keyOf(name, style, type), name, withoutVersion(name)];
+/** The value given in `obj` under the first of `keys` it has (a name's keys: NameKeys). */
+function lookup(obj: Obj, keys: readonly string[]): unknown {
   for (const k of keys) if (Object.hasOwn(obj, k)) return obj[k];
   return undefined;
 }
@@ -43,20 +41,21 @@ function mistyped(path: string, e: EntityT, given: unknown, why?: string): LinkE
 }
 
 export class HostImports {
-  readonly #style: NameStyle;
+  readonly #names: NameKeys;
   /** Resource types already bound by rid (an `eq` bound names one bound before). */
   readonly #bound: (rid: number) => ResourceType | undefined;
   /** Those bound by this object's imports so far (an instance's types bind only once it is whole). */
   readonly #local = new Map<number, ResourceType>();
 
-  constructor(style: NameStyle, bound: (rid: number) => ResourceType | undefined) {
-    this.#style = style;
+  constructor(names: NameKeys, bound: (rid: number) => ResourceType | undefined) {
+    this.#names = names;
     this.#bound = bound;
   }
 
   /** The runtime item for import `name` of type `e`, from the object of imports `obj`. */
   item(obj: Obj, name: string, e: EntityT, path: string): RtItem {
-    let v = lookup(obj, name, this.#style, isResourceType(e));
+    const info = this.#names.of(name);
+    let v = lookup(obj, isResourceType(e) ? info.typeLookup : info.lookup);
     if (v === undefined && e.kind === 'func') v = this.#member(obj, name, path);
     switch (e.kind) {
       case 'func':
@@ -104,13 +103,14 @@ export class HostImports {
 
   /** A `[constructor]r`, `[method]r.m` or `[static]r.s` func from the class given for `r`. */
   #member(obj: Obj, name: string, path: string): AnyFn | undefined {
-    const v = externNameView(name);
+    const info = this.#names.of(name);
+    const v = info.view;
     if (v.kind !== 'constructor' && v.kind !== 'method' && v.kind !== 'static') return undefined;
-    const cls = lookup(obj, v.resource, this.#style, true);
+    const cls = lookup(obj, this.#names.of(v.resource).typeLookup);
     if (typeof cls !== 'function') return undefined;
     const C = cls as (new (...args: unknown[]) => object) & Record<string, unknown>;
     if (v.kind === 'constructor') return (...args: unknown[]) => new C(...args);
-    const key = memberKey(v.name, this.#style);
+    const key = info.member as string;
     if (v.kind === 'static') {
       const f = C[key];
       if (typeof f !== 'function') throw new LinkError(`missing import \`${path}\`: class ${C.name || v.resource} has no static method \`${key}\``);

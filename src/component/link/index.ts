@@ -10,6 +10,7 @@ import { type ComponentExports, exportsObject } from './exports.ts';
 import { HostImports } from './imports.ts';
 import { instantiateFrame, runAsync, runSync, type Walk } from './instantiate.ts';
 import { ResourceClasses } from './resource-object.ts';
+import { linkPlan } from './prelink.ts';
 import { registerInstances } from './quiescence.ts';
 import type { Root } from './runtime-instance.ts';
 
@@ -84,16 +85,17 @@ type Input = Uint8Array | ArrayBuffer | Component | CompiledComponent;
 
 function walk(compiled: CompiledComponent, imports: ComponentImports, options: InstantiateOptions): Walk<ComponentInstance> {
   const shape: JsShape = { names: options.names ?? 'wit', results: options.results ?? 'throw' };
+  const { names } = linkPlan(compiled, shape.names);
   const root: Root = {
-    shape, classes: new ResourceClasses(), jspi: options.jspi === true, coreImports: options.coreImports, deadlock: options.deadlock ?? 'wait',
+    shape, classes: new ResourceClasses((name) => names.className(name)), jspi: options.jspi === true, coreImports: options.coreImports, deadlock: options.deadlock ?? 'wait',
     coreInstance: options.coreInstance, instances: [], threads: new Set(),
   };
   return (function* () {
     const frame = yield* instantiateFrame(compiled, (name, e, f) => {
-      const host = new HostImports(shape.names, (rid) => f.inst.handles.types.get(rid));
+      const host = new HostImports(names, (rid) => f.inst.handles.types.get(rid));
       return host.item(imports, name, e, name);
     }, null, root);
-    const instance: ComponentInstance = { exports: exportsObject(frame.exports, shape.names, root.classes) };
+    const instance: ComponentInstance = { exports: exportsObject(frame.exports, names, root.classes) };
     registerInstances(instance, root);
     return instance;
   })();

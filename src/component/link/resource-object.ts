@@ -9,6 +9,7 @@
 // dead afterwards), `Symbol.dispose` drops it (running the destructor), and a
 // FinalizationRegistry drops it if it is collected first. A borrowed object lives for the
 // call that lent it.
+import { className } from './names.ts';
 import { type HostClass, ResourceType } from './resource-type.ts';
 
 const INTERNAL: unique symbol = Symbol('tessera.resource');
@@ -85,36 +86,43 @@ const CLASS_TYPE: unique symbol = Symbol('tessera.resource.type');
 /** The classes of one top-level instance, made on first use. */
 export class ResourceClasses {
   readonly #classes = new Map<ResourceType, GuestClass>();
+  /** A type name's class name (link/names.ts: the component's names keep theirs). */
+  readonly #className: (name: string) => string;
+
+  constructor(name: (name: string) => string = className) {
+    this.#className = name;
+  }
 
   get(rt: ResourceType): GuestClass {
     let cls = this.#classes.get(rt);
     if (cls === undefined) {
-      cls = makeClass(rt);
+      cls = makeClass(rt, this.#className(rt.name));
       this.#classes.set(rt, cls);
     }
     return cls;
   }
 }
 
-function makeClass(rt: ResourceType): GuestClass {
-  const cls = class extends GuestResource {
-    constructor(...args: unknown[]) {
-      if (args[0] === INTERNAL) {
-        super(INTERNAL, args[1] as number, args[2] as number, rt);
-        return;
-      }
-      const ctor = (cls as GuestClass)[CONSTRUCTOR];
-      if (ctor === undefined) throw new TypeError(`resource ${rt.name} has no constructor`);
-      // The lifted `[constructor]r` returns the new object: it becomes the result of `new`.
-      return ctor(...args) as GuestResource;
-    }
-  };
-  Object.defineProperties(cls, { name: { value: className(rt.name) }, [CLASS_TYPE]: { value: rt } });
-  return cls as GuestClass;
-}
+function makeClass(rt: ResourceType, name: string): GuestClass {
+  // Named by a computed key and typed by a static field as it is made: defining `name` and
+  // the type afterwards took longer than making the class (~3 µs against ~1.5 µs).
+  const cls = ({
+    [name]: class extends GuestResource {
+      static [CLASS_TYPE] = rt;
 
-function className(name: string): string {
-  return name.replace(/(^|-)([a-z0-9])/g, (_m, _d: string, c: string) => c.toUpperCase());
+      constructor(...args: unknown[]) {
+        if (args[0] === INTERNAL) {
+          super(INTERNAL, args[1] as number, args[2] as number, rt);
+          return;
+        }
+        const ctor = (cls as GuestClass)[CONSTRUCTOR];
+        if (ctor === undefined) throw new TypeError(`resource ${rt.name} has no constructor`);
+        // The lifted `[constructor]r` returns the new object: it becomes the result of `new`.
+        return ctor(...args) as GuestResource;
+      }
+    },
+  })[name];
+  return cls as GuestClass;
 }
 
 /**
