@@ -6,7 +6,7 @@
 // variants, and reported as BLOCKED by the asynchronous ones.
 import type { AnyCanonFields } from '../ast.ts';
 import type { TypeEntry } from '../validate/model.ts';
-import { bufferValues, flatValues, MAX_FLAT_PARAMS } from '../link/abi.ts';
+import { bufferValues, flatValues, index64, MAX_FLAT_PARAMS } from '../link/abi.ts';
 import type { AnyFn, Frame } from '../link/frame.ts';
 import { leaveTrap } from '../link/guard.ts';
 import type { RuntimeInstance } from '../link/runtime-instance.ts';
@@ -68,7 +68,9 @@ function doneTrap(kind: Kind, readable: boolean): never {
 
 /**
  * `stream_copy` / `future_copy`: `canon stream.read` (readable) or `stream.write`, and the
- * future ones (a single element, no count).
+ * future ones (a single element, no count). 🐘 With a 64-bit memory the pointer and the count
+ * are i64s, and a stream's packed result too (`(func (param i32 i64 i64) (result i64))`); the
+ * buffer's length limit stays 2^28 - 1.
  */
 export function copy(frame: Frame, kind: Kind, readable: boolean, x: AnyCanonFields): AnyFn {
   const inst = frame.inst;
@@ -78,7 +80,9 @@ export function copy(frame: Frame, kind: Kind, readable: boolean, x: AnyCanonFie
   const t = elementTypeOf(inst.handles, type);
   const values = bufferValues(t.type, liftLowerOptions(o), inst.handles, inst.root.shape);
   const code = kind === 'stream' ? (readable ? EVENT_STREAM_READ : EVENT_STREAM_WRITE) : (readable ? EVENT_FUTURE_READ : EVENT_FUTURE_WRITE);
-  const attempt = (i: number, ptr: number, n: number): unknown => {
+  const wide = o.addrType === 'i64';
+  const index = wide ? index64 : (x: Core) => (x as number) >>> 0;
+  const attempt = (i: number, ptr: Core, n: Core): unknown => {
     if (!inst.mayLeave) throw leaveTrap();
     const thread = currentThreadOf(inst);
     if (!async && (thread === null || !thread.mayBlock)) syncTaskCannotBlock(inst);
@@ -86,8 +90,8 @@ export function copy(frame: Frame, kind: Kind, readable: boolean, x: AnyCanonFie
     if (e.state === COPY_DONE) doneTrap(kind, readable);
     if (e.state !== COPY_IDLE) asyncTrap('invalid stream or future operation', 'cannot have concurrent operations active on a future/stream');
     if (e.wset !== null && !async) syncAndAsync();
-    const length = kind === 'stream' ? n >>> 0 : 1;
-    const buffer = readable ? new WritableGuestBuffer(values, ptr >>> 0, length) : new ReadableGuestBuffer(values, ptr >>> 0, length);
+    const length = kind === 'stream' ? index(n) : 1;
+    const buffer = readable ? new WritableGuestBuffer(values, index(ptr), length) : new ReadableGuestBuffer(values, index(ptr), length);
     if (kind === 'stream') {
       const event = (result: number, reclaim: () => void): EventTuple => {
         reclaim();
@@ -118,17 +122,22 @@ export function copy(frame: Frame, kind: Kind, readable: boolean, x: AnyCanonFie
       if (readable) s.read(inst, buffer as WritableGuestBuffer, onCopyDone);
       else s.write(inst, buffer as ReadableGuestBuffer, onCopyDone);
     }
-    return settle(e, async, thread);
+    return settle(e, async, thread, wide && kind === 'stream');
   };
-  const params = kind === 'stream' ? ['i32', 'i32', 'i32'] as const : ['i32', 'i32'] as const;
-  return blockingImport(attempt as (...a: Core[]) => unknown, params, ['i32']);
+  const a = o.addrType;
+  const params = kind === 'stream' ? ['i32', a, a] as const : ['i32', a] as const;
+  return blockingImport(attempt as (...a: Core[]) => unknown, params, [kind === 'stream' ? a : 'i32']);
 }
 
-/** The end's event now, BLOCKED (async), or the current thread blocks until there is one. */
-function settle(e: CopyEnd, async: boolean, thread: ReturnType<typeof currentThreadOf>): unknown {
-  const deliver = (): number => e.getPendingEvent()[2];
+/**
+ * The end's event now, BLOCKED (async), or the current thread blocks until there is one.
+ * `wide`: the result is an i64 (🐘 a stream copy with a 64-bit memory), BLOCKED included.
+ */
+function settle(e: CopyEnd, async: boolean, thread: ReturnType<typeof currentThreadOf>, wide = false): unknown {
+  const deliver = wide ? (): bigint => BigInt(e.getPendingEvent()[2]) : (): number => e.getPendingEvent()[2];
   if (e.hasPendingEvent()) return deliver();
-  if (async) return BLOCKED;
+  // BLOCKED is 0xffff_ffff (CanonicalABI.md), an i64 with its high half clear, not -1.
+  if (async) return wide ? 0xffff_ffffn : BLOCKED;
   e.hasSyncWaiter = true;
   return thread!.blockStack(() => e.hasPendingEvent(), false, () => {
     e.hasSyncWaiter = false;
@@ -176,7 +185,8 @@ const STRING = ['string'] as const;
 export function errorContextNew(frame: Frame, x: AnyCanonFields): AnyFn {
   const inst = frame.inst;
   const values = flatValues(STRING, liftLowerOptions(asyncOptions(frame, x.options)), inst.handles, inst.root.shape);
-  return ((ptr: number, units: number) => {
+  // 🐘 (ptr, units) are i64s with a 64-bit memory: the string plan converts them.
+  return ((ptr: Core, units: Core) => {
     if (!inst.mayLeave) throw leaveTrap();
     const [message] = values.lift([ptr, units], 0, MAX_FLAT_PARAMS);
     return inst.handles.add(new ErrorContext(message as string));
@@ -186,7 +196,7 @@ export function errorContextNew(frame: Frame, x: AnyCanonFields): AnyFn {
 export function errorContextDebugMessage(frame: Frame, x: AnyCanonFields): AnyFn {
   const inst = frame.inst;
   const values = flatValues(STRING, liftLowerOptions(asyncOptions(frame, x.options)), inst.handles, inst.root.shape);
-  return ((i: number, ptr: number) => {
+  return ((i: number, ptr: Core) => {
     if (!inst.mayLeave) throw leaveTrap();
     const ec = inst.handles.get(i);
     if (!(ec instanceof ErrorContext)) asyncTrap('invalid waitable operation', `handle index ${i} is not an error-context`);

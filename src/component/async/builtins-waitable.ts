@@ -4,6 +4,7 @@
 // and writes the event's two payloads at `ptr`.
 import { Trap } from '../../core/errors.ts';
 import type { AnyCanonFields } from '../ast.ts';
+import { index64 } from '../link/abi.ts';
 import type { AnyFn, Frame } from '../link/frame.ts';
 import { leaveTrap } from '../link/guard.ts';
 import type { RuntimeInstance } from '../link/runtime-instance.ts';
@@ -21,9 +22,12 @@ export function waitableSetAt(inst: RuntimeInstance, i: number): WaitableSet {
   return w;
 }
 
-/** `unpack_event`: the payloads go to memory, the code is returned. */
-function unpackEvent(memory: WebAssembly.Memory, ptr: number, e: EventTuple): number {
-  const p = ptr >>> 0;
+/**
+ * `unpack_event`: the payloads go to memory (two u32s whatever the address type), the code is
+ * returned. 🐘 `ptr` is an i64 bigint with a 64-bit memory.
+ */
+function unpackEvent(memory: WebAssembly.Memory, ptr: Core, e: EventTuple): number {
+  const p = typeof ptr === 'bigint' ? index64(ptr) : ptr >>> 0;
   if ((p & 3) !== 0) throw new Trap('unaligned pointer', 'event pointer not aligned');
   if (p + 8 > memory.buffer.byteLength) throw new Trap('pointer out of bounds of memory', 'event pointer out of bounds of memory');
   const dv = new DataView(memory.buffer);
@@ -44,8 +48,9 @@ export function waitableSetNew(frame: Frame): AnyFn {
 export function waitableSetWait(frame: Frame, x: AnyCanonFields): AnyFn {
   const inst = frame.inst;
   const memory = frame.coreMemories[x.memory];
+  const addr = frame.scope.coreMemories[x.memory].addr;
   const cancellable = x.cancellable;
-  const attempt = (si: number, ptr: number): unknown => {
+  const attempt = (si: number, ptr: Core): unknown => {
     if (!inst.mayLeave) throw leaveTrap();
     const thread = currentThreadOf(inst);
     if (thread === null || !thread.mayBlock) syncTaskCannotBlock(inst);
@@ -58,7 +63,7 @@ export function waitableSetWait(frame: Frame, x: AnyCanonFields): AnyFn {
       return unpackEvent(memory, ptr, cancelled ? CANCELLED_EVENT : wset.getPendingEvent());
     });
   };
-  return blockingImport(attempt as (...a: Core[]) => unknown, ['i32', 'i32'], ['i32']);
+  return blockingImport(attempt as (...a: Core[]) => unknown, ['i32', addr], ['i32']);
 }
 
 /** `canon waitable-set.poll`: an event if one is pending, else NONE. */
@@ -66,7 +71,7 @@ export function waitableSetPoll(frame: Frame, x: AnyCanonFields): AnyFn {
   const inst = frame.inst;
   const memory = frame.coreMemories[x.memory];
   const cancellable = x.cancellable;
-  return ((si: number, ptr: number) => {
+  return ((si: number, ptr: Core) => {
     if (!inst.mayLeave) throw leaveTrap();
     const wset = waitableSetAt(inst, si);
     const thread = currentThreadOf(inst);
