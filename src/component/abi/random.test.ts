@@ -1,12 +1,13 @@
 // Property: for random value types and random values, lowering then lifting is the identity,
 // whichever way the values travel (flat, spilled, nested in lists), in every encoding and
-// across two components with different encodings. Seeded, so a failure reproduces.
+// across two components with different encodings, 🐘 32-bit or 64-bit memories on either side.
+// Seeded, so a failure reproduces.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liftFunc, lowerFunc } from './index.ts';
 import type { LiftLowerOptions } from './api.ts';
 import type { VT } from '../validate/model.ts';
-import { flatten, shapeOf } from './layout.ts';
+import { type AddrType, flatten, shapeOf } from './layout.ts';
 import { setCodegen } from './func.ts';
 import { canGenerate } from './codegen.ts';
 import { enumOf, FakeHandles, flags, func, Heap, list, map, option, own, passThrough, record, resource, result, tuple, variant, WIT } from './test-kit.ts';
@@ -110,27 +111,31 @@ function randomValue(t: VT, r: () => number): unknown {
   }
 }
 
-function chain(t: VT, encoding: Enc, callee: (x: unknown) => unknown): (x: unknown) => unknown {
+function chain(t: VT, encoding: Enc, callee: (x: unknown) => unknown, addr: AddrType = 'i32'): (x: unknown) => unknown {
   const ft = func([['a', t], ['b', 'u8'], ['c', t]], t);
-  const heap = new Heap();
+  const heap = new Heap(1, 1024, addr);
   const handles = new FakeHandles();
   const low = lowerFunc(ft, (a, b, c) => { assert.equal(b, 7); assert.deepEqual(a, c); return callee(a); }, heap.opts(encoding), handles, WIT);
-  const lifted = liftFunc(ft, passThrough(ft, low), heap.opts(encoding), handles, WIT);
+  const lifted = liftFunc(ft, passThrough(ft, low, 16, addr), heap.opts(encoding), handles, WIT);
   return (x) => lifted(x, 7, x);
 }
 
 test('random round trips (seeded)', () => {
   const r = rng(0x5eed);
   const encodings: Enc[] = ['utf8', 'utf16', 'latin1+utf16'];
+  const addrs: AddrType[] = ['i32', 'i64'];
   for (let i = 0; i < 150; i++) {
     const t = randomType(r, 3);
     for (let j = 0; j < 3; j++) {
       const v = randomValue(t, r);
       const a = encodings[Math.floor(r() * 3)];
       const b = encodings[Math.floor(r() * 3)];
-      const inner = chain(t, b, (x) => x);
-      const outer = chain(t, a, inner);
-      assert.deepEqual(outer(v), v, `type #${i}, value #${j}, ${a} → ${b}`);
+      // 🐘 From the second value on, either side may have a 64-bit memory.
+      const pa = j === 0 ? 'i32' : addrs[Math.floor(r() * 2)];
+      const pb = j === 0 ? 'i32' : addrs[Math.floor(r() * 2)];
+      const inner = chain(t, b, (x) => x, pb);
+      const outer = chain(t, a, inner, pa);
+      assert.deepEqual(outer(v), v, `type #${i}, value #${j}, ${a} ${pa} → ${b} ${pb}`);
     }
   }
 });
@@ -144,24 +149,30 @@ function outcome(f: () => unknown): unknown {
   }
 }
 
-test('generated adapters and closure plans agree on random memory and flat values, traps included (seeded)', { skip: !canGenerate }, () => {
-  const r = rng(0xd1ff);
+/** Generated adapters and closure plans on the same random inputs; 🐘 `addr` 'i64': 64-bit memories. */
+function differential(seed: number, addr: AddrType): void {
+  const r = rng(seed);
+  const wide = addr === 'i64';
   for (let i = 0; i < 300; i++) {
     const t = randomType(r, 3);
-    const heap = new Heap(1, 60000);
-    // Memory of plausible small numbers and some noise, so pointers and lengths sometimes land.
-    const u8 = heap.u8;
+    const heap = new Heap(1, 60000, addr);
+    // Memory of plausible small numbers and some noise, so pointers and lengths sometimes land;
+    // with 64-bit memories, the high halves are mostly zero and sometimes not (past 4 GiB, or
+    // a latin1+utf16 tag in bit 63).
+    const dv = heap.dv;
     for (let k = 0; k < 4096; k += 4) {
-      const word = r() < 0.7 ? Math.floor(r() * 48) * 4 : Math.floor(r() * 2 ** 32);
-      new DataView(u8.buffer).setUint32(k, word, true);
+      const small = Math.floor(r() * 48) * 4;
+      const word = wide && k % 8 === 4 ? (r() < 0.85 ? 0 : r() < 0.5 ? 0x8000_0000 : Math.floor(r() * 2 ** 32)) : r() < 0.7 ? small : Math.floor(r() * 2 ** 32);
+      dv.setUint32(k, word, true);
     }
-    const flat = flatten(t, 'i32');
-    const values = flat.map((ft) => ft === 'i64' ? BigInt.asIntN(64, BigInt(Math.floor(r() * 2 ** 32)) << BigInt(Math.floor(r() * 33)))
+    const flat = flatten(t, addr);
+    const small64 = (): bigint => r() < 0.6 ? BigInt(Math.floor(r() * 48) * 4) : BigInt.asIntN(64, BigInt(Math.floor(r() * 2 ** 32)) << BigInt(Math.floor(r() * 33)));
+    const values = flat.map((ft) => ft === 'i64' ? (wide ? small64() : BigInt.asIntN(64, BigInt(Math.floor(r() * 2 ** 32)) << BigInt(Math.floor(r() * 33))))
       : ft === 'i32' ? (r() < 0.7 ? Math.floor(r() * 48) * 4 : Math.floor(r() * 2 ** 32) | 0) : r() * 100);
     const ftLift = func([], t);
     const ftLower = func([['x', t]]);
     const retp = 8 * Math.floor(r() * 400);
-    const core = flat.length > 1 ? () => retp : () => values[0];
+    const core = flat.length > 1 ? () => (wide ? BigInt(retp) : retp) : () => values[0];
     const both = (make: () => () => unknown) => {
       const was = setCodegen(true);
       const g = make();
@@ -172,11 +183,19 @@ test('generated adapters and closure plans agree on random memory and flat value
     };
     const [lg, lc] = both(() => liftFunc(ftLift, core, heap.opts(), new FakeHandles(), WIT));
     assert.deepEqual(outcome(lg), outcome(lc), `lift #${i}`);
-    const args = flat.length > 16 ? [retp] : values;
+    const args = flat.length > 16 ? [wide ? BigInt(retp) : retp] : values;
     const [wg, wc] = both(() => {
       const f = lowerFunc(ftLower, (x) => x, heap.opts(), new FakeHandles(), WIT);
       return () => f(...args);
     });
     assert.deepEqual(outcome(wg), outcome(wc), `lower #${i}`);
   }
+}
+
+test('generated adapters and closure plans agree on random memory and flat values, traps included (seeded)', { skip: !canGenerate }, () => {
+  differential(0xd1ff, 'i32');
+});
+
+test('🐘 ... and with 64-bit memories (seeded)', { skip: !canGenerate }, () => {
+  differential(0xd1ff64, 'i64');
 });
