@@ -49,12 +49,15 @@ function options(frame: Frame, opts: readonly CanonOpt[]): LiftLowerOptions {
       default: break;
     }
   }
-  return {
-    encoding,
-    ...(memory === undefined ? {} : { memory, addrType }),
-    ...(realloc === undefined ? {} : { realloc }),
-    ...(postReturn === undefined ? {} : { postReturn }),
-  };
+  // Absent options are absent keys; built without spreads (one per canon per instantiation).
+  const out: { -readonly [K in keyof LiftLowerOptions]: LiftLowerOptions[K] } = { encoding };
+  if (memory !== undefined) {
+    out.memory = memory;
+    out.addrType = addrType;
+  }
+  if (realloc !== undefined) out.realloc = realloc;
+  if (postReturn !== undefined) out.postReturn = postReturn;
+  return out;
 }
 
 function resource(frame: Frame, index: number): ResourceType {

@@ -8,6 +8,7 @@ import type { Sort } from '../ast.ts';
 import type { InstanceT } from '../validate/model.ts';
 import type { Scope } from '../validate/scope.ts';
 import type { CompiledComponent } from './compile.ts';
+import { resourceExports } from './prelink.ts';
 import type { ResourceType } from './resource-type.ts';
 import type { RuntimeInstance } from './runtime-instance.ts';
 
@@ -115,10 +116,14 @@ export class Frame {
 
   /** The resource types an instance exports, as this component's validator saw them. */
   bindInstance(t: InstanceT, inst: RtInstance): void {
-    for (const [name, e] of t.exports) {
-      const item = inst.get(name);
-      if (e.kind === 'type' && item?.sort === 'type') this.inst.handles.bind(e.type, item.value);
-      else if (e.kind === 'instance' && item?.sort === 'instance') this.bindInstance(e.type, item.value);
+    // Only the exports that bind any (worked out once per instance type: link/prelink.ts).
+    for (const x of resourceExports(t)) {
+      const item = inst.get(x.name);
+      if (x.type !== undefined) {
+        if (item?.sort === 'type') this.inst.handles.bind(x.type, item.value);
+      } else if (item?.sort === 'instance') {
+        this.bindInstance(x.instance, item.value);
+      }
     }
   }
 }

@@ -6,7 +6,9 @@
 // still looked up and checked as before, only the names' parsing and mapping is kept.
 //
 // Kept per (component scope, name style): the keys each import and export name is looked up
-// and exported under, and resource class names (link/names.ts, NameKeys).
+// and exported under, and resource class names (link/names.ts, NameKeys). Kept per instance
+// type: which of its exports bind resource types (Frame.bindInstance).
+import type { InstanceT, TypeEntry } from '../validate/model.ts';
 import type { Scope } from '../validate/scope.ts';
 import type { CompiledComponent } from './compile.ts';
 import { NameKeys, type NameStyle } from './names.ts';
@@ -24,4 +26,25 @@ export function linkPlan(def: CompiledComponent, style: NameStyle): LinkPlan {
   let byStyle = plans.get(def.scope);
   if (byStyle === undefined) plans.set(def.scope, byStyle = {});
   return byStyle[style] ??= { names: new NameKeys(style) };
+}
+
+/** An export of an instance type that binds resource types: a resource type, or an instance with some. */
+export type ResourceExport =
+  | { readonly name: string; readonly type: TypeEntry; readonly instance?: undefined }
+  | { readonly name: string; readonly type?: undefined; readonly instance: InstanceT };
+
+const resourceExportsOf = new WeakMap<InstanceT, readonly ResourceExport[]>();
+
+/** The exports of `t` that bind resource types, in export order (nested instances without any left out). */
+export function resourceExports(t: InstanceT): readonly ResourceExport[] {
+  let out = resourceExportsOf.get(t);
+  if (out === undefined) {
+    const list: ResourceExport[] = [];
+    for (const [name, e] of t.exports) {
+      if (e.kind === 'type' && e.type.def.kind === 'resource') list.push({ name, type: e.type });
+      else if (e.kind === 'instance' && resourceExports(e.type).length > 0) list.push({ name, instance: e.type });
+    }
+    resourceExportsOf.set(t, out = list);
+  }
+  return out;
 }
