@@ -109,7 +109,7 @@ export async function runComponent(o: ComponentRunOptions, file: string, input: 
     const stdout = nodeStdout();
     const stderr = nodeStderr();
     const host = new WasiP2({ args, env: o.env, preopens: o.preopens, stdin, stdout, stderr, allowNet: policy, network, http, jspi });
-    const host3 = p3 ? new WasiP3({ args, env: o.env, preopens: o.preopens, stdin, stdout, stderr, allowNet: policy, network }) : undefined;
+    const host3 = p3 ? new WasiP3({ args, env: o.env, preopens: o.preopens, stdin, stdout, stderr, allowNet: policy, network, http }) : undefined;
     let instance: ComponentInstance;
     try {
       // `results` stays 'throw' even for --invoke: the shape applies to imports too, and the
