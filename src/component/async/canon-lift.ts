@@ -11,6 +11,7 @@
 // The call returns to its caller as soon as the task returns a value or blocks (the result then
 // arrives through OnResolve), which is what lets async calls run concurrently.
 import { CalleeTrap } from '../../core/errors.ts';
+import type { AddrType } from '../../core/types.ts';
 import type { FuncT, VT } from '../validate/model.ts';
 import {
   type FlatValues, flattenType, flatValues, type HandleTable, isResultType, type JsShape, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS,
@@ -45,10 +46,10 @@ export function resultTypesOf(ft: FuncT): VT[] {
   return t;
 }
 
-/** The flat core types of a tuple, or one pointer past `max`. */
-export function flatCoreTypes(types: readonly VT[], max: number): CoreType[] {
-  const flat = types.flatMap((t) => flattenType(t, 'i32'));
-  return flat.length > max ? ['i32'] : flat;
+/** The flat core types of a tuple, or one pointer past `max` (🐘 an i64 with a 64-bit memory). */
+export function flatCoreTypes(types: readonly VT[], max: number, addr: AddrType = 'i32'): CoreType[] {
+  const flat = types.flatMap((t) => flattenType(t, addr));
+  return flat.length > max ? [addr] : flat;
 }
 
 export interface AsyncLift {
@@ -56,6 +57,8 @@ export interface AsyncLift {
   readonly ft: FuncT;
   readonly core: CoreFn;
   readonly memory: WebAssembly.Memory | undefined;
+  /** 🐘 The memory's address type (default i32). */
+  readonly addrType?: AddrType;
   readonly realloc: ((a: number, b: number, c: number, d: number) => number) | undefined;
   readonly encoding: 'utf8' | 'utf16' | 'latin1+utf16';
   readonly postReturn: ((...flat: Core[]) => void) | undefined;
@@ -68,11 +71,12 @@ export interface AsyncLift {
 /** The function a `canon lift` of an async-typed function makes (Store.lift + canon_lift). */
 export function liftAsync(x: AsyncLift): AsyncFunc {
   const { inst, ft, handles } = x;
-  const opts = { encoding: x.encoding, ...(x.memory ? { memory: x.memory } : {}), ...(x.realloc ? { realloc: x.realloc } : {}) };
+  const addr = x.addrType ?? 'i32';
+  const opts = { encoding: x.encoding, addrType: addr, ...(x.memory ? { memory: x.memory } : {}), ...(x.realloc ? { realloc: x.realloc } : {}) };
   const params = flatValues(paramTypesOf(ft), opts, handles, x.shape);
   const result = ft.result === undefined ? null : flatValues(resultTypesOf(ft), opts, handles, x.shape);
-  const coreParams = flatCoreTypes(paramTypesOf(ft), MAX_FLAT_PARAMS);
-  const coreResults: CoreType[] = !x.async ? flatCoreTypes(resultTypesOf(ft), MAX_FLAT_RESULTS) : x.callback ? ['i32'] : [];
+  const coreParams = flatCoreTypes(paramTypesOf(ft), MAX_FLAT_PARAMS, addr);
+  const coreResults: CoreType[] = !x.async ? flatCoreTypes(resultTypesOf(ft), MAX_FLAT_RESULTS, addr) : x.callback ? ['i32'] : [];
   const entry = entryOf(x.core, coreParams, coreResults);
   const callbackEntry = x.callback === undefined ? null : entryOf(x.callback, ['i32', 'i32', 'i32'], ['i32']);
   const def: LiftDef = { inst, ft, async: x.async, callback: x.callback !== undefined, memory: x.memory, encoding: x.encoding };

@@ -7,6 +7,7 @@
 // - Without `async`, the caller waits until the callee returns: its task must be allowed to
 //   block (wasmtime traps "cannot block a synchronous task before returning" before the call
 //   otherwise), and its stack suspends through a blocking trampoline (jspi-trampolines.ts).
+import type { AddrType } from '../../core/types.ts';
 import type { FuncT } from '../validate/model.ts';
 import { flattenType, flatValues, type HandleTable, type JsShape, MAX_FLAT_PARAMS } from '../link/abi.ts';
 import { leaveTrap } from '../link/guard.ts';
@@ -31,6 +32,8 @@ export interface AsyncLower {
   readonly ft: FuncT;
   readonly callee: AsyncFunc;
   readonly memory: WebAssembly.Memory | undefined;
+  /** 🐘 The memory's address type (default i32): pointers in the core signature are i64 then. */
+  readonly addrType?: AddrType;
   readonly realloc: ((a: number, b: number, c: number, d: number) => number) | undefined;
   readonly encoding: 'utf8' | 'utf16' | 'latin1+utf16';
   readonly async: boolean;
@@ -60,7 +63,8 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
   const { inst, ft, callee } = x;
   const handles: HandleTable = x.handles;
   const table = x.handles;
-  const opts = { encoding: x.encoding, ...(x.memory ? { memory: x.memory } : {}), ...(x.realloc ? { realloc: x.realloc } : {}) };
+  const addr = x.addrType ?? 'i32';
+  const opts = { encoding: x.encoding, addrType: addr, ...(x.memory ? { memory: x.memory } : {}), ...(x.realloc ? { realloc: x.realloc } : {}) };
   const params = flatValues(paramTypesOf(ft), opts, handles, x.shape);
   const result = ft.result === undefined ? null : flatValues(resultTypesOf(ft), opts, handles, x.shape);
 
@@ -69,7 +73,7 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
     const call = (flat: Core[]): number => {
       const subtask = new Subtask(handles, handles.beginCall());
       let onProgress: (() => void) | null = null;
-      const outPtr = result === null ? 0 : (flat[nparams] as number);
+      const outPtr = result === null ? 0 : flat[nparams];
       const onStart = (): readonly unknown[] => {
         onProgress?.();
         subtask.started();
@@ -93,8 +97,8 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
       });
       return subtask.state | (i << 4);
     };
-    const coreParams: CoreType[] = flatCoreTypes(paramTypesOf(ft), MAX_FLAT_ASYNC_PARAMS);
-    if (result !== null) coreParams.push('i32');
+    const coreParams: CoreType[] = flatCoreTypes(paramTypesOf(ft), MAX_FLAT_ASYNC_PARAMS, addr);
+    if (result !== null) coreParams.push(addr);
     const attempt = (...flat: Core[]): unknown => {
       if (!inst.mayLeave) throw leaveTrap();
       return afterReadyThreads(inst, () => call(flat));
@@ -103,10 +107,10 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
   }
 
   // Synchronous lowering: the caller waits for the result.
-  const coreParams: CoreType[] = flatCoreTypes(paramTypesOf(ft), MAX_FLAT_PARAMS);
-  const resultFlat = ft.result === undefined ? [] : flattenType(ft.result, 'i32');
+  const coreParams: CoreType[] = flatCoreTypes(paramTypesOf(ft), MAX_FLAT_PARAMS, addr);
+  const resultFlat = ft.result === undefined ? [] : flattenType(ft.result, addr);
   const spilled = resultFlat.length > 1;
-  if (spilled) coreParams.push('i32');
+  if (spilled) coreParams.push(addr);
   const coreResults: CoreType[] = spilled ? [] : resultFlat;
   const call = (flat: Core[]): unknown => {
     const thread = currentThreadOf(inst);
@@ -118,7 +122,7 @@ export function lowerAsync(x: AsyncLower): (...flat: Core[]) => unknown {
     };
     const onResolve = (r: readonly unknown[] | null): void => {
       if (r !== null && result !== null) {
-        if (spilled) result.store(r, flat[flat.length - 1] as number);
+        if (spilled) result.store(r, flat[flat.length - 1]);
         else ret = result.lower(r, 1)[0];
       }
       subtask.resolve(r !== null);

@@ -6,7 +6,9 @@
 // written then read (BLOCKED is 0xffff_ffff, not -1, as an i64), the writer's event through
 // a waitable set, a future, an error context's message stored with realloc, and the result
 // returned as a string. Core code checks each answer (`unreachable` otherwise); both address
-// types must give the same result.
+// types must give the same result. Then async-typed functions between two 64-bit components:
+// a string lifted `async` (task.return through memory), lowered both synchronously and `async`
+// (i64 parameters and i64 out-pointers).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Trap } from '../../core/errors.ts';
@@ -119,4 +121,65 @@ test('a stream buffer past 4 GiB of a 64-bit memory traps (it is not cut to 32 b
   // 0x1_0000_0064 would be 100, in bounds, if the pointer lost its high half.
   await assert.rejects(run(text('i64', '(i64.const 0x1_0000_0064)')), (e: unknown) => e instanceof Trap && /out of bounds/.test(e.message));
   assert.equal(await run(text('i64', '(i64.const 100)')), 'hello');
+});
+
+function asyncFuncs(a: A): string {
+  // A bump allocator of 64-byte blocks; growing copies the old contents.
+  const libc = `(core module $Libc
+      (memory (export "mem") A 1)
+      (global $top (mut A) (A.const 4096))
+      (func (export "realloc") (param A A A A) (result A)
+        (local $p A)
+        (local.set $p (global.get $top))
+        (global.set $top (A.add (global.get $top) (A.const 64)))
+        (if (A.ne (local.get 0) (A.const 0)) (then (memory.copy (local.get $p) (local.get 0) (local.get 1))))
+        (local.get $p)))
+    (core instance $libc (instantiate $Libc))
+    (alias core export $libc "mem" (core memory $memory))
+    (alias core export $libc "realloc" (core func $realloc))`;
+  return `(component
+    (component $C
+      ${libc}
+      (canon task.return (result string) (memory $memory) (core func $ret))
+      (core module $M
+        (import "" "ret" (func $ret (param A A)))
+        (func (export "echo") (param A A) (call $ret (local.get 0) (local.get 1))))
+      (core instance $m (instantiate $M (with "" (instance (export "ret" (func $ret))))))
+      (func (export "echo") async (param "s" string) (result string)
+        (canon lift (core func $m "echo") async (memory $memory) (realloc $realloc))))
+    (component $D
+      (import "echo" (func $echo async (param "s" string) (result string)))
+      ${libc}
+      (canon lower (func $echo) (memory $memory) (realloc $realloc) (core func $echo_sync))
+      (canon lower (func $echo) async (memory $memory) (realloc $realloc) (core func $echo_async))
+      (canon task.return (result string) (memory $memory) (core func $ret))
+      (core module $M
+        (import "" "mem" (memory A 1))
+        (import "" "sync" (func $sync (param A A A)))
+        (import "" "async" (func $async (param A A A) (result i32)))
+        (import "" "ret" (func $ret (param A A)))
+        (func (export "run")
+          (i32.store (A.const 100) (i32.const 0x21696821)) ;; "!hi!"
+          (i32.store (A.const 104) (i32.const 0x2d2d6f79)) ;; "yo--"
+          (call $sync (A.const 100) (A.const 4) (A.const 200))
+          ;; the callee returns at once: RETURNED, its result at the out-pointer
+          (if (i32.ne (i32.const 2) (call $async (A.const 104) (A.const 2) (A.const 304))) (then unreachable))
+          (if (i32.ne (i32.const 0x6f79) (i32.load16_u (A.load (A.const 304)))) (then unreachable))
+          (call $ret (A.load (A.const 200)) (A.load (A.const ${a === 'i64' ? 208 : 204})))))
+      (core instance $m (instantiate $M (with "" (instance
+        (export "mem" (memory $memory)) (export "sync" (func $echo_sync)) (export "async" (func $echo_async)) (export "ret" (func $ret))))))
+      (func (export "run") async (result string) (canon lift (core func $m "run") async (memory $memory) (realloc $realloc))))
+    (instance $c (instantiate $C))
+    (instance $d (instantiate $D (with "echo" (func $c "echo"))))
+    (func (export "run") (alias export $d "run"))
+    (func (export "echo") (alias export $c "echo"))
+  )`.replaceAll(/\bA\b(?=[ .)])/g, a);
+}
+
+test('async-typed functions over 64-bit memories: lifted async, lowered sync and async', async () => {
+  for (const a of ['i32', 'i64'] as const) {
+    const e = (await instantiateComponent(parseComponent(asyncFuncs(a)))).exports as Record<string, Fn>;
+    assert.equal(await e.run(), '!hi!', a);
+    assert.equal(await e.echo('from the host ☃'), 'from the host ☃', a);
+  }
 });

@@ -71,7 +71,7 @@ function liftAsyncTyped(frame: Frame, x: AnyCanonFields, type: FuncT): AnyFn {
   const inst = frame.inst;
   const o = asyncOptions(frame, x.options);
   const func = liftAsync({
-    inst, ft: type, core: frame.coreFuncs[x.func], memory: o.memory, realloc: o.realloc, encoding: o.encoding,
+    inst, ft: type, core: frame.coreFuncs[x.func], memory: o.memory, addrType: o.addrType, realloc: o.realloc, encoding: o.encoding,
     postReturn: o.postReturn, async: o.async, callback: o.callback, handles: inst.handles, shape: inst.root.shape,
   });
   return asyncExport(func, type, inst.root.shape, (payload) => new ComponentError(payload), inst.root.deadlock === 'trap') as AnyFn;
@@ -96,7 +96,7 @@ function lowerAsyncTyped(frame: Frame, x: AnyCanonFields, type: FuncT, callee: A
     }
   });
   return lowerAsync({
-    inst, ft: type, callee: func, memory: o.memory, realloc: o.realloc, encoding: o.encoding, async: o.async,
+    inst, ft: type, callee: func, memory: o.memory, addrType: o.addrType, realloc: o.realloc, encoding: o.encoding, async: o.async,
     handles: inst.handles, shape: inst.root.shape,
   }) as AnyFn;
 }
