@@ -22,7 +22,8 @@ export interface ComponentExports {
 export function exportsObject(inst: RtInstance, names: NameKeys, classes: ResourceClasses): ComponentExports {
   const out: Record<string, unknown> = {};
   const classOf = new Map<string, GuestClass | undefined>();
-  for (const [name, item] of inst) {
+  // forEach, not for-of: no entry array per export.
+  inst.forEach((item, name) => {
     switch (item.sort) {
       case 'type': {
         const rt = item.value;
@@ -42,21 +43,21 @@ export function exportsObject(inst: RtInstance, names: NameKeys, classes: Resour
       case 'component': case 'core module': case 'value': out[names.of(name).key] = item.value; break;
       case 'func': break;
     }
-  }
-  for (const [name, item] of inst) {
-    if (item.sort !== 'func') continue;
+  });
+  inst.forEach((item, name) => {
+    if (item.sort !== 'func') return;
     const info = names.of(name);
     const v = info.view;
     if (v.kind !== 'constructor' && v.kind !== 'method' && v.kind !== 'static') {
       out[info.key] = item.value;
-      continue;
+      return;
     }
     Object.defineProperty(out, name, { value: item.value, enumerable: false, configurable: true, writable: true });
     const cls = classOf.get(v.resource);
-    if (cls === undefined) continue;
+    if (cls === undefined) return;
     if (v.kind === 'constructor') cls[CONSTRUCTOR] = item.value;
     else attach(cls, v.kind, info.member as string, item.value);
-  }
+  });
   return out;
 }
 

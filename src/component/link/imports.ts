@@ -15,6 +15,7 @@ import { describeEntity, describeJs } from './describe.ts';
 import type { AnyFn, RtInstance, RtItem } from './frame.ts';
 import { checkFuncImport } from './func-type.ts';
 import type { NameKeys } from './names.ts';
+import { importOrder } from './prelink.ts';
 import { classResourceType } from './resource-object.ts';
 import { type HostClass, hostResourceType, type ResourceType } from './resource-type.ts';
 import { isSuspending, suspendingHost } from './jspi.ts';
@@ -95,9 +96,9 @@ export class HostImports {
 
   instance(obj: Obj, t: InstanceT, path: string): RtInstance {
     const out = new Map<string, RtItem>();
-    // Types first: funcs of the instance may come from the classes given for them.
-    for (const [name, e] of t.exports) if (e.kind === 'type') out.set(name, this.item(obj, name, e, `${path}.${name}`));
-    for (const [name, e] of t.exports) if (e.kind !== 'type') out.set(name, this.item(obj, name, e, `${path}.${name}`));
+    // Types first: funcs of the instance may come from the classes given for them (the order
+    // is worked out once per instance type: link/prelink.ts).
+    for (const x of importOrder(t)) out.set(x.name, this.item(obj, x.name, x.entity, `${path}.${x.name}`));
     return out;
   }
 

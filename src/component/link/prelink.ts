@@ -7,8 +7,9 @@
 //
 // Kept per (component scope, name style): the keys each import and export name is looked up
 // and exported under, and resource class names (link/names.ts, NameKeys). Kept per instance
-// type: which of its exports bind resource types (Frame.bindInstance).
-import type { InstanceT, TypeEntry } from '../validate/model.ts';
+// type: which of its exports bind resource types (Frame.bindInstance), and the order a host's
+// instance is read in (HostImports.instance).
+import type { EntityT, InstanceT, TypeEntry } from '../validate/model.ts';
 import type { Scope } from '../validate/scope.ts';
 import type { CompiledComponent } from './compile.ts';
 import { NameKeys, type NameStyle } from './names.ts';
@@ -45,6 +46,19 @@ export function resourceExports(t: InstanceT): readonly ResourceExport[] {
       else if (e.kind === 'instance' && resourceExports(e.type).length > 0) list.push({ name, instance: e.type });
     }
     resourceExportsOf.set(t, out = list);
+  }
+  return out;
+}
+
+const importOrderOf = new WeakMap<InstanceT, readonly { readonly name: string; readonly entity: EntityT }[]>();
+
+/** The exports of `t` in the order a host's instance is read: types first, then the rest, each in export order. */
+export function importOrder(t: InstanceT): readonly { readonly name: string; readonly entity: EntityT }[] {
+  let out = importOrderOf.get(t);
+  if (out === undefined) {
+    const all = [...t.exports].map(([name, entity]) => ({ name, entity }));
+    out = [...all.filter((x) => x.entity.kind === 'type'), ...all.filter((x) => x.entity.kind !== 'type')];
+    importOrderOf.set(t, out);
   }
   return out;
 }
