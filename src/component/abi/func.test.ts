@@ -482,3 +482,42 @@ test('reentrancy: an import called from inside an export may call the export aga
   // Each call opened and closed its own scope, innermost first.
   assert.deepEqual(handles.events, ['begin', 'begin', 'begin', 'begin', 'begin', 'begin', 'end', 'end', 'end', 'end', 'end', 'end']);
 });
+
+// 🐘 64-bit memories: realloc takes and returns i64s (bigints); its results, spilled pointers
+// and out-pointers past 4 GiB trap, where a 32-bit cut would land them in bounds.
+test('🐘 64-bit memories: realloc in bigints, 8-byte string and list slots, pointers past 4 GiB trap', () => {
+  const heap = new Heap(1, 1024, 'i64');
+  let got: unknown[] = [];
+  liftFunc(func([['s', 'string'], ['l', list('u16')]]), (...a) => { got = a; }, heap.opts(), new FakeHandles(), WIT)('hé', new Uint16Array([7]));
+  assert.deepEqual(heap.calls, [[0, 0, 1, 2], [1024, 2, 1, 6], [1026, 6, 1, 3], [0, 0, 2, 2]]);
+  assert.deepEqual(got, [1026n, 3n, 1032n, 1n]);
+  // A spilled result: a string's (pointer, length) as two u64s.
+  const dv = heap.dv;
+  dv.setBigUint64(64, 1026n, true);
+  dv.setBigUint64(72, 3n, true);
+  assert.equal(liftFunc(func([], 'string'), () => 64n, heap.opts(), new FakeHandles(), WIT)(), 'hé');
+  traps(() => liftFunc(func([], 'string'), () => 0x1_0000_0040n, heap.opts(), new FakeHandles(), WIT)(), 'pointer out of bounds of memory');
+  traps(() => liftFunc(func([], 'string'), () => 68n, heap.opts(), new FakeHandles(), WIT)(), 'unaligned pointer');
+  dv.setBigUint64(64, 0x1_0000_0400n, true);
+  traps(() => liftFunc(func([], 'string'), () => 64n, heap.opts(), new FakeHandles(), WIT)(), 'string content out-of-bounds');
+  // Lowering: the out-pointer and the spilled parameters' pointer are i64s too.
+  traps(() => lowerFunc(func([], 'string'), () => 'x', heap.opts(), new FakeHandles(), WIT)(0x1_0000_0040n), 'pointer out of bounds of memory');
+  traps(() => lowerFunc(func(u32x17), () => {}, heap.opts(), new FakeHandles(), WIT)(-8n), 'pointer out of bounds of memory');
+  // realloc's answer past 4 GiB, and unaligned.
+  heap.answer = () => 0x1_0000_0400n;
+  traps(() => liftFunc(func(u32x17), () => {}, heap.opts(), new FakeHandles(), WIT)(...Array(17).fill(0)), 'realloc return: beyond end of memory');
+  traps(() => liftFunc(func([['l', list('u8')]]), () => {}, heap.opts(), new FakeHandles(), WIT)(new Uint8Array(1)), 'list content out-of-bounds', 'realloc return: beyond end of memory');
+  heap.answer = () => 0x1_0000_0402n;
+  traps(() => liftFunc(func([['l', list('u32')]]), () => {}, heap.opts(), new FakeHandles(), WIT)([1]), 'unaligned pointer', 'realloc return: result not aligned');
+});
+
+test('🐘 64-bit memories: post-return gets the i64 result pointer', () => {
+  const heap = new Heap(1, 1024, 'i64');
+  const dv = heap.dv;
+  dv.setBigUint64(64, 0n, true);
+  dv.setBigUint64(72, 0n, true);
+  const seen: unknown[] = [];
+  const f = liftFunc(func([], 'string'), () => 64n, heap.opts('utf8', (...flat) => { seen.push(...flat); }), new FakeHandles(), WIT);
+  assert.equal(f(), '');
+  assert.deepEqual(seen, [64n]);
+});
