@@ -13,6 +13,7 @@ import { instantiateCanon } from './canon.ts';
 import { CompiledComponent } from './compile.ts';
 import { type CoreInstance, Frame, type RtItem } from './frame.ts';
 import { guardLifted } from './guard.ts';
+import { steps } from './prelink.ts';
 import { ResourceType } from './resource-type.ts';
 import { type Root, RuntimeInstance } from './runtime-instance.ts';
 
@@ -34,8 +35,14 @@ function sortOfEntity(e: EntityT): RtItem['sort'] {
 export function* instantiateFrame(def: CompiledComponent, importer: Importer, parent: RuntimeInstance | null, root: Root): Walk<Frame> {
   const frame = new Frame(def, new RuntimeInstance(parent, root));
   // Only the sections that instantiate (and so yield) are walked here: a generator's body is
-  // the slowest JavaScript V8 runs, so everything else is defined by a plain function.
-  for (const section of def.component.sections) {
+  // the slowest JavaScript V8 runs, so the runs of other sections between them are defined by
+  // a plain function (the runs are worked out once: link/prelink.ts).
+  for (const step of steps(def)) {
+    if (!step.instantiates) {
+      defineAll(frame, step.sections, importer);
+      continue;
+    }
+    const section = step.section;
     if (section.kind === 'core-instance') {
       for (const i of section.items) {
         if (i.kind === 'exports') {
@@ -70,11 +77,13 @@ export function* instantiateFrame(def: CompiledComponent, importer: Importer, pa
           frame.pushInstance(child.exports);
         }
       }
-    } else {
-      define(frame, section, importer);
     }
   }
   return frame;
+}
+
+function defineAll(frame: Frame, sections: readonly Section[], importer: Importer): void {
+  for (const section of sections) define(frame, section, importer);
 }
 
 /** A section that instantiates nothing: its definitions are appended to their index spaces. */

@@ -5,10 +5,13 @@
 // a caller gives (a host makes a new one per instance, with per-request functions): each is
 // still looked up and checked as before, only the names' parsing and mapping is kept.
 //
-// Kept per (component scope, name style): the keys each import and export name is looked up
+// Kept per component scope: its sections in runs, those that instantiate core modules or
+// components apart from the rest (instantiate.ts walks the first in its generator and defines
+// the others in a plain loop). Kept per (component scope, name style): the keys each import and export name is looked up
 // and exported under, and resource class names (link/names.ts, NameKeys). Kept per instance
 // type: which of its exports bind resource types (Frame.bindInstance), and the order a host's
 // instance is read in (HostImports.instance).
+import type { Section } from '../ast.ts';
 import type { EntityT, InstanceT, TypeEntry } from '../validate/model.ts';
 import type { Scope } from '../validate/scope.ts';
 import type { CompiledComponent } from './compile.ts';
@@ -59,6 +62,34 @@ export function importOrder(t: InstanceT): readonly { readonly name: string; rea
     const all = [...t.exports].map(([name, entity]) => ({ name, entity }));
     out = [...all.filter((x) => x.entity.kind === 'type'), ...all.filter((x) => x.entity.kind !== 'type')];
     importOrderOf.set(t, out);
+  }
+  return out;
+}
+
+/** A section that instantiates (walked by the generator), or a run of sections that do not. */
+export type Step =
+  | { readonly instantiates: true; readonly section: Section & { kind: 'core-instance' | 'instance' } }
+  | { readonly instantiates: false; readonly sections: readonly Section[] };
+
+const stepsOf = new WeakMap<Scope, readonly Step[]>();
+
+/** `def`'s sections as steps, in order. */
+export function steps(def: CompiledComponent): readonly Step[] {
+  let out = stepsOf.get(def.scope);
+  if (out === undefined) {
+    const list: Step[] = [];
+    let run: Section[] = [];
+    for (const section of def.component.sections) {
+      if (section.kind === 'core-instance' || section.kind === 'instance') {
+        if (run.length > 0) list.push({ instantiates: false, sections: run });
+        run = [];
+        list.push({ instantiates: true, section });
+      } else {
+        run.push(section);
+      }
+    }
+    if (run.length > 0) list.push({ instantiates: false, sections: run });
+    stepsOf.set(def.scope, out = list);
   }
   return out;
 }
