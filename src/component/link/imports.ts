@@ -43,12 +43,15 @@ function mistyped(path: string, e: EntityT, given: unknown, why?: string): LinkE
 
 export class HostImports {
   readonly #names: NameKeys;
-  /** Resource types already bound by rid (an `eq` bound names one bound before). */
-  readonly #bound: (rid: number) => ResourceType | undefined;
-  /** Those bound by this object's imports so far (an instance's types bind only once it is whole). */
-  readonly #local = new Map<number, ResourceType>();
+  /** Resource types already bound by rid (an `eq` bound names one bound before): the instance's. */
+  readonly #bound: ReadonlyMap<number, ResourceType>;
+  /**
+   * Those bound by this object's imports so far (an instance's types bind only once it is
+   * whole); made on first use, since most imports bind none.
+   */
+  #local: Map<number, ResourceType> | undefined;
 
-  constructor(names: NameKeys, bound: (rid: number) => ResourceType | undefined) {
+  constructor(names: NameKeys, bound: ReadonlyMap<number, ResourceType>) {
     this.#names = names;
     this.#bound = bound;
   }
@@ -69,11 +72,11 @@ export class HostImports {
       case 'type': {
         const d = e.type.def;
         if (d.kind !== 'resource') return { sort: 'type', value: undefined };
-        const bound = this.#local.get(d.rid) ?? this.#bound(d.rid);
+        const bound = this.#local?.get(d.rid) ?? this.#bound.get(d.rid);
         if (bound !== undefined) return { sort: 'type', value: bound };
         if (typeof v !== 'function') throw mistyped(path, e, v);
         const rt = classResourceType(v as HostClass, name, hostResourceType);
-        this.#local.set(d.rid, rt);
+        (this.#local ??= new Map()).set(d.rid, rt);
         return { sort: 'type', value: rt };
       }
       case 'component': {

@@ -92,7 +92,7 @@ function walk(compiled: CompiledComponent, imports: ComponentImports, options: I
   };
   return (function* () {
     const frame = yield* instantiateFrame(compiled, (name, e, f) => {
-      const host = new HostImports(names, (rid) => f.inst.handles.types.get(rid));
+      const host = new HostImports(names, f.inst.handles.types);
       return host.item(imports, name, e, name);
     }, null, root);
     const instance: ComponentInstance = { exports: exportsObject(frame.exports, names, root.classes) };
