@@ -34,9 +34,9 @@ function sortOfEntity(e: EntityT): RtItem['sort'] {
 /** Instantiates `def` as a child of `parent` (null: a root); returns its frame. */
 export function* instantiateFrame(def: CompiledComponent, importer: Importer, parent: RuntimeInstance | null, root: Root): Walk<Frame> {
   const frame = new Frame(def, new RuntimeInstance(parent, root));
-  // Only the sections that instantiate (and so yield) are walked here: a generator's body is
-  // the slowest JavaScript V8 runs, so the runs of other sections between them are defined by
-  // a plain function (the runs are worked out once: link/prelink.ts).
+  // Only the sections that instantiate (and so yield) are walked here: the generator's own
+  // loop showed in profiles, so the runs of other sections between them are defined by a
+  // plain function (the runs are worked out once: link/prelink.ts).
   for (const step of steps(def)) {
     if (!step.instantiates) {
       defineAll(frame, step.sections, importer);
