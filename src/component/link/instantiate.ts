@@ -27,6 +27,11 @@ export type Walk<T> = Generator<CoreRequest, T, WebAssembly.Instance>;
 /** Resolves import `name` of type `e` for the component being instantiated. */
 export type Importer = (name: string, e: EntityT, frame: Frame) => RtItem;
 
+/** A core export alias's sort as a core index space names it (not sliced: one per alias per instance). */
+const CORE_SORTS: Readonly<Record<string, string>> = {
+  'core func': 'func', 'core table': 'table', 'core memory': 'memory', 'core global': 'global', 'core tag': 'tag',
+};
+
 function sortOfEntity(e: EntityT): RtItem['sort'] {
   return e.kind === 'module' ? 'core module' : e.kind;
 }
@@ -109,7 +114,7 @@ function define(frame: Frame, section: Section, importer: Importer): void {
           if (item === undefined) throw new LinkError(`internal: instance ${t.instance} has no export \`${t.name}\``);
           frame.push(item);
         } else if (t.kind === 'core-export') {
-          frame.pushCore(a.sort.slice(5), frame.coreInstances[t.instance][t.name]);
+          frame.pushCore(CORE_SORTS[a.sort] ?? a.sort.slice(5), frame.coreInstances[t.instance][t.name]);
         } else {
           // Outer aliases reach the frames the components were defined in.
           let target: Frame = frame;
