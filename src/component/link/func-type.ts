@@ -57,6 +57,11 @@ function mismatch(actual: FuncT, expected: FuncT): string | undefined {
   return m ?? undefined;
 }
 
+/** Whether `f` is a lifted function (it has a component function type). */
+export function isTypedFunc(f: AnyFn): boolean {
+  return Object.hasOwn(f, TYPE);
+}
+
 /** Throws a LinkError when `f` is a lifted function whose type does not fit `expected`. */
 export function checkFuncImport(f: AnyFn, expected: FuncT, path: string): void {
   const actual = typeOf(f);

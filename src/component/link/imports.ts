@@ -13,7 +13,7 @@ import { entityMismatch } from '../validate/subtype.ts';
 import { CompiledComponent } from './compile.ts';
 import { describeEntity, describeJs } from './describe.ts';
 import type { AnyFn, RtInstance, RtItem } from './frame.ts';
-import { checkFuncImport } from './func-type.ts';
+import { checkFuncImport, isTypedFunc } from './func-type.ts';
 import type { NameKeys } from './names.ts';
 import { importOrder } from './prelink.ts';
 import { classResourceType } from './resource-object.ts';
@@ -36,6 +36,11 @@ function lookup(obj: Obj, keys: readonly string[]): unknown {
   return undefined;
 }
 
+/** The path of member `name` of the import at `parent` (undefined: a top-level import). */
+function pathOf(parent: string | undefined, name: string): string {
+  return parent === undefined ? name : `${parent}.${name}`;
+}
+
 function mistyped(path: string, e: EntityT, given: unknown, why?: string): LinkError {
   const what = given === undefined ? 'missing import' : 'import';
   return new LinkError(`${what} \`${path}\`: expected ${describeEntity(e)}, got ${describeJs(given)}${why ? ` (${why})` : ''}`);
@@ -56,43 +61,49 @@ export class HostImports {
     this.#bound = bound;
   }
 
-  /** The runtime item for import `name` of type `e`, from the object of imports `obj`. */
-  item(obj: Obj, name: string, e: EntityT, path: string): RtItem {
+  /**
+   * The runtime item for import `name` of type `e`, from the object of imports `obj`; `parent`
+   * is the path of the instance import `obj` is (undefined: the top-level imports). Paths are
+   * made only for errors: instantiation reads hundreds of members of a WASI host.
+   */
+  item(obj: Obj, name: string, e: EntityT, parent: string | undefined): RtItem {
     const info = this.#names.of(name);
     let v = lookup(obj, isResourceType(e) ? info.typeLookup : info.lookup);
-    if (v === undefined && e.kind === 'func') v = this.#member(obj, name, path);
+    if (v === undefined && e.kind === 'func') v = this.#member(obj, name, parent);
     switch (e.kind) {
       case 'func':
-        if (typeof v !== 'function') throw mistyped(path, e, v);
-        checkFuncImport(v as AnyFn, e.type, path);
+        if (typeof v !== 'function') throw mistyped(pathOf(parent, name), e, v);
+        if (isTypedFunc(v as AnyFn)) checkFuncImport(v as AnyFn, e.type, pathOf(parent, name));
         return { sort: 'func', value: v as AnyFn };
-      case 'instance':
+      case 'instance': {
+        const path = pathOf(parent, name);
         if (!isObject(v)) throw mistyped(path, e, v);
         return { sort: 'instance', value: this.instance(v, e.type, path) };
+      }
       case 'type': {
         const d = e.type.def;
         if (d.kind !== 'resource') return { sort: 'type', value: undefined };
         const bound = this.#local?.get(d.rid) ?? this.#bound.get(d.rid);
         if (bound !== undefined) return { sort: 'type', value: bound };
-        if (typeof v !== 'function') throw mistyped(path, e, v);
+        if (typeof v !== 'function') throw mistyped(pathOf(parent, name), e, v);
         const rt = classResourceType(v as HostClass, name, hostResourceType);
         (this.#local ??= new Map()).set(d.rid, rt);
         return { sort: 'type', value: rt };
       }
       case 'component': {
-        if (!(v instanceof CompiledComponent)) throw mistyped(path, e, v);
+        if (!(v instanceof CompiledComponent)) throw mistyped(pathOf(parent, name), e, v);
         const m = entityMismatch({ kind: 'component', type: { imports: v.imports, exports: v.exports, defined: v.scope.defined } }, e, new Map());
-        if (m) throw mistyped(path, e, v, m);
+        if (m) throw mistyped(pathOf(parent, name), e, v, m);
         return { sort: 'component', value: v };
       }
       case 'module': {
-        if (!(v instanceof WebAssembly.Module)) throw mistyped(path, e, v);
+        if (!(v instanceof WebAssembly.Module)) throw mistyped(pathOf(parent, name), e, v);
         const m = moduleMismatch(v, e);
-        if (m) throw mistyped(path, e, v, m);
+        if (m) throw mistyped(pathOf(parent, name), e, v, m);
         return { sort: 'core module', value: v };
       }
       case 'value':
-        if (v === undefined) throw mistyped(path, e, v);
+        if (v === undefined) throw mistyped(pathOf(parent, name), e, v);
         return { sort: 'value', value: v };
     }
   }
@@ -101,12 +112,12 @@ export class HostImports {
     const out = new Map<string, RtItem>();
     // Types first: funcs of the instance may come from the classes given for them (the order
     // is worked out once per instance type: link/prelink.ts).
-    for (const x of importOrder(t)) out.set(x.name, this.item(obj, x.name, x.entity, `${path}.${x.name}`));
+    for (const x of importOrder(t)) out.set(x.name, this.item(obj, x.name, x.entity, path));
     return out;
   }
 
   /** A `[constructor]r`, `[method]r.m` or `[static]r.s` func from the class given for `r`. */
-  #member(obj: Obj, name: string, path: string): AnyFn | undefined {
+  #member(obj: Obj, name: string, parent: string | undefined): AnyFn | undefined {
     const info = this.#names.of(name);
     const v = info.view;
     if (v.kind !== 'constructor' && v.kind !== 'method' && v.kind !== 'static') return undefined;
@@ -117,12 +128,12 @@ export class HostImports {
     const key = info.member as string;
     if (v.kind === 'static') {
       const f = C[key];
-      if (typeof f !== 'function') throw new LinkError(`missing import \`${path}\`: class ${C.name || v.resource} has no static method \`${key}\``);
+      if (typeof f !== 'function') throw new LinkError(`missing import \`${pathOf(parent, name)}\`: class ${C.name || v.resource} has no static method \`${key}\``);
       const s = (...args: unknown[]) => (f as AnyFn).apply(C, args);
       return isSuspending(f) ? suspendingHost(s) : s;
     }
     const proto = C.prototype as Record<string, unknown>;
-    if (typeof proto[key] !== 'function') throw new LinkError(`missing import \`${path}\`: class ${C.name || v.resource} has no method \`${key}\``);
+    if (typeof proto[key] !== 'function') throw new LinkError(`missing import \`${pathOf(parent, name)}\`: class ${C.name || v.resource} has no method \`${key}\``);
     const m = (self: unknown, ...args: unknown[]) => ((self as Record<string, AnyFn>)[key] as AnyFn).apply(self, args);
     // A method that may wait (link/jspi.ts) keeps its mark.
     return isSuspending(proto[key]) ? suspendingHost(m) : m;

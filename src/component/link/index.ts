@@ -93,7 +93,7 @@ function walk(compiled: CompiledComponent, imports: ComponentImports, options: I
   return (function* () {
     const frame = yield* instantiateFrame(compiled, (name, e, f) => {
       const host = new HostImports(names, f.inst.handles.types);
-      return host.item(imports, name, e, name);
+      return host.item(imports, name, e, undefined);
     }, null, root);
     const instance: ComponentInstance = { exports: exportsObject(frame.exports, names, root.classes) };
     registerInstances(instance, root);
