@@ -21,11 +21,12 @@ import { guardedImports, interruptImports, type Occupied, RequestContext, sleepA
 import { Busy, Gate } from './gate.ts';
 import { isServiceExport, type PreparedGuest, prepareGuest } from './guest.ts';
 import { createServiceHandler } from './service-p3.ts';
-import { incomingRequest } from './incoming.ts';
+import type { Answer, Exchange } from './exchange.ts';
+import { exchangeOf, incomingRequest } from './incoming.ts';
 import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
 import { MemoryPool } from './memory-pool.ts';
 import { type CoreRecord, ImageCache, Snapshot } from './reset.ts';
-import { type BodyOutcome, responseOf } from './outgoing.ts';
+import { type BodyOutcome, GuestBody, responseOf } from './outgoing.ts';
 
 const MiB = 1 << 20;
 
@@ -90,6 +91,11 @@ export interface HandlerOptions {
 
 export interface Handler {
   (request: Request): Promise<Response>;
+  /**
+   * The same without web objects: a request as an adapter received it, and the answer to
+   * send (src/serve/exchange.ts; the node:http adapter serves this way when it is there).
+   */
+  readonly serve?: (exchange: Exchange) => Promise<Answer>;
   /** Requests running or waiting. */
   readonly inFlight: number;
   /** Stops taking requests (503 from now on); settles when those in flight are done. */
@@ -112,8 +118,8 @@ interface Instance extends Occupied {
   unresettable?: string;
 }
 
-function text(status: number, body: string): Response {
-  return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+function text(status: number, body: string): Answer {
+  return { kind: 'host', status, text: body };
 }
 
 function describe(e: unknown): string {
@@ -158,7 +164,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   const ready: Instance[] = [];
   const reused: Instance[] = [];
   const images = new ImageCache();
-  const log = options.log ?? (() => undefined);
+  const log = options.log;
   let isolation: Isolation = options.isolation ?? 'reset';
   let why: string | undefined = isolation === 'reset' ? guest.unresettable : undefined;
   if (why !== undefined) isolation = 'fresh';
@@ -280,26 +286,27 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   }
 
   async function handle(request: Request): Promise<Response> {
+    return responseOf(await serve(exchangeOf(request)));
+  }
+
+  const unlogged = (): void => undefined;
+
+  async function serve(exchange: Exchange): Promise<Answer> {
     const started = performance.now();
-    let path = '/';
-    try {
-      const u = new URL(request.url);
-      path = u.pathname + u.search;
-    } catch { /* logged as / */ }
     let logged = false;
-    const finish = (status: number, bytes: number, note?: string) => {
+    const finish = log === undefined ? unlogged : (status: number, bytes: number, note?: string) => {
       if (logged) return;
       logged = true;
-      log({ method: request.method, path, status, bytes, durationMs: performance.now() - started, ...(note === undefined ? {} : { note }) });
+      log({ method: exchange.method, path: exchange.path, status, bytes, durationMs: performance.now() - started, ...(note === undefined ? {} : { note }) });
     };
-    const refuse = (status: number, body: string, note: string): Response => {
+    const refuse = (status: number, body: string, note: string): Answer => {
       finish(status, body.length, note);
       return text(status, body);
     };
     if (draining) return refuse(503, 'the server is shutting down\n', 'shutting down');
-    const declared = request.headers.get('content-length');
-    if (declared !== null && Number(declared) > maxRequestBody) {
-      void request.body?.cancel().catch(() => undefined);
+    const declared = exchange.contentLength;
+    if (declared !== undefined && Number(declared) > maxRequestBody) {
+      exchange.refuse();
       return refuse(413, `the request body is larger than ${maxRequestBody} bytes\n`, 'request body too large');
     }
     inFlight++;
@@ -311,10 +318,10 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
       if (e instanceof Busy) return refuse(503, 'the server is busy, try again\n', e.message);
       throw e;
     }
-    return run(request, started, finish);
+    return run(exchange, started, finish);
   }
 
-  async function run(request: Request, started: number, finish: (status: number, bytes: number, note?: string) => void): Promise<Response> {
+  async function run(exchange: Exchange, started: number, finish: (status: number, bytes: number, note?: string) => void): Promise<Answer> {
     const ctx = new RequestContext(started + deadlineMs);
     const timer = setTimeout(() => ctx.expire(), Math.max(0, ctx.deadline - performance.now()));
     let inst: Instance;
@@ -331,9 +338,9 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
     }
     inst.ctx = ctx;
     inst.uses++;
-    const incoming = incomingRequest(io, request, maxRequestBody);
-    let settle: (r: Response) => void = () => undefined;
-    const response = new Promise<Response>((resolve) => { settle = resolve; });
+    const incoming = incomingRequest(io, exchange, maxRequestBody);
+    let settle: (r: Answer) => void = () => undefined;
+    const response = new Promise<Answer>((resolve) => { settle = resolve; });
     let responded = false;
     let outgoing: OutgoingResponse | undefined;
     // Settles when the guest has finished running (`handle` returned or failed).
@@ -358,11 +365,16 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
       }
       responded = true;
       outgoing = r.val;
-      settle(responseOf(r.val, {
-        maxBodyBytes: maxResponseBody,
-        guestDone,
-        onBody: (o: BodyOutcome) => finish(status, o.bytes, o.error === undefined ? undefined : `body: ${describe(o.error)}`),
-      }));
+      settle({
+        kind: 'guest',
+        status,
+        headers: r.val.target.headers.list,
+        body: new GuestBody(r.val, {
+          maxBodyBytes: maxResponseBody,
+          guestDone,
+          onBody: (o: BodyOutcome) => finish(status, o.bytes, o.error === undefined ? undefined : `body: ${describe(o.error)}`),
+        }),
+      });
     });
     ctx.onExpire = () => answer(503, 'the request ran past its deadline\n', `deadline of ${deadlineMs} ms`);
     const ended = (normal: boolean) => {
@@ -398,6 +410,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
 
   // Getters are defined, not assigned (Object.assign would copy their values once).
   return Object.defineProperties(handle, {
+    serve: { value: serve },
     inFlight: { get: () => inFlight },
     isolation: { get: () => (why === undefined ? { mode: isolation } : { mode: isolation, why }) },
     stats: { get: () => ({ ...stats }) },

@@ -1,12 +1,14 @@
-// The incoming side of wasi:http from a standard Request: the `incoming-request` resource a
-// guest's `handle` receives (src/wasi/p2/http/types.ts), its headers as fields, its body as an
-// input stream that pulls from the Request's ReadableStream as the guest reads (never more
-// than the guest asked for is buffered), and its trailers when the adapter supplied them.
+// The incoming side of wasi:http: the `incoming-request` resource a guest's `handle` receives
+// (src/wasi/p2/http/types.ts) for an Exchange (src/serve/exchange.ts), its headers as fields,
+// its body as an input stream that pulls from the adapter as the guest reads (never more than
+// the guest asked for is buffered), and its trailers when the adapter supplied them; and the
+// Exchange of a standard Request.
 import { IoError } from '../wasi/p2/io/error.ts';
 import type { IoContext } from '../wasi/p2/io/poll.ts';
 import type { FieldEntry } from '../wasi/p2/http/fields.ts';
 import { IncomingRequest, type Scheme } from '../wasi/p2/http/types.ts';
-import { type StreamInput, streamInput } from '../wasi/p2/http/stream-input.ts';
+import { type ChunkReader, type StreamInput, streamInput } from '../wasi/p2/http/stream-input.ts';
+import type { Exchange } from './exchange.ts';
 import { trailersOf } from './trailers.ts';
 
 /**
@@ -14,12 +16,12 @@ import { trailersOf } from './trailers.ts';
  * server, not the request: the guest does not see them (nor any the Connection header names).
  * They are also those wasi:http forbids a guest to set.
  */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'http2-settings', 'proxy-authenticate', 'proxy-authorization']);
+export const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'http2-settings', 'proxy-authenticate', 'proxy-authorization']);
 
 const utf8 = new TextEncoder();
 
-/** Header values as bytes: fetch gives ByteStrings (one char per byte). */
-function bytes(s: string): Uint8Array {
+/** Header values as bytes: fetch and node:http give ByteStrings (one char per byte). */
+export function bytes(s: string): Uint8Array {
   let ascii = true;
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
   if (ascii) return utf8.encode(s);
@@ -42,7 +44,7 @@ export function fieldsOf(headers: Headers, dropHopByHop: boolean): FieldEntry[] 
   return out;
 }
 
-function schemeOf(protocol: string): Scheme {
+export function schemeOf(protocol: string): Scheme {
   if (protocol === 'http:') return { tag: 'HTTP' };
   if (protocol === 'https:') return { tag: 'HTTPS' };
   return { tag: 'other', val: protocol.slice(0, -1) };
@@ -60,7 +62,7 @@ export type BodyInput = StreamInput;
  * The request's body as a byte input. More than `limit` bytes fail the read (the guest sees
  * `last-operation-failed` with the HTTP-request-body-size code).
  */
-export function bodyInput(stream: ReadableStream<Uint8Array> | null, limit = Infinity): BodyInput {
+export function bodyInput(stream: ReadableStream<Uint8Array> | ChunkReader | null, limit = Infinity): BodyInput {
   return streamInput(stream, {
     limit,
     tooLarge: requestTooLarge,
@@ -68,25 +70,40 @@ export function bodyInput(stream: ReadableStream<Uint8Array> | null, limit = Inf
   });
 }
 
-export interface Incoming {
-  readonly resource: IncomingRequest;
-  readonly body: BodyInput;
-}
-
-/** The `incoming-request` for `request`. */
-export function incomingRequest(io: IoContext, request: Request, maxBodyBytes?: number): Incoming {
+/** The Exchange of a standard Request (trailers: those an adapter attached with setTrailers). */
+export function exchangeOf(request: Request): Exchange {
   const url = new URL(request.url);
-  const body = bodyInput(request.body, maxBodyBytes);
   const trailers = trailersOf(request)?.then((h) => (h === undefined ? undefined : fieldsOf(h, false)));
   trailers?.catch(() => undefined);
-  const resource = new IncomingRequest(io, {
+  return {
     method: request.method,
     path: url.pathname + url.search,
     scheme: schemeOf(url.protocol),
     authority: url.host,
     headers: fieldsOf(request.headers, true),
+    contentLength: request.headers.get('content-length') ?? undefined,
+    body: (limit) => bodyInput(request.body, limit),
+    trailers,
+    refuse: () => { void request.body?.cancel().catch(() => undefined); },
+  };
+}
+
+export interface Incoming {
+  readonly resource: IncomingRequest;
+  readonly body: BodyInput;
+}
+
+/** The `incoming-request` for `exchange`. */
+export function incomingRequest(io: IoContext, exchange: Exchange, maxBodyBytes = Infinity): Incoming {
+  const body = exchange.body(maxBodyBytes);
+  const resource = new IncomingRequest(io, {
+    method: exchange.method,
+    path: exchange.path,
+    scheme: exchange.scheme,
+    authority: exchange.authority,
+    headers: exchange.headers,
     body,
-    ...(trailers === undefined ? {} : { trailers }),
+    ...(exchange.trailers === undefined ? {} : { trailers: exchange.trailers }),
     abort: () => body.cancel(),
   });
   return { resource, body };

@@ -1,13 +1,23 @@
-// The node:http adapter of a Handler (src/serve/handler.ts): each IncomingMessage becomes a
-// standard Request (body streamed, trailers attached once they arrive), each Response is
-// written back with back-pressure (its trailers after the body, when the response is
-// chunked). A response body that fails midway (the guest trapped or overran a limit after
-// answering) destroys the connection, so the client sees a cut-off response, not a complete
-// one. Closing drains: no new connections, requests in flight finish (up to a grace period),
-// idle keep-alive connections are closed. DESIGN.md, "Platform code is fenced".
+// The node:http adapter of a Handler (src/serve/handler.ts). A handler made by createHandler
+// is served directly (`handler.serve`, src/serve/exchange.ts): each IncomingMessage becomes an
+// Exchange (its body read as the guest pulls it, its trailers once they arrive) and the answer
+// is written to the ServerResponse from the guest's body pipe, with no web Request, Headers or
+// Response in between (they cost a third of a request's time). Any other Handler goes through
+// standard Request and Response objects. Either way a response is written with back-pressure
+// (its trailers after the body, when it is chunked), and a small body the guest has finished
+// goes out in one write with a Content-Length. A response body that fails midway (the guest
+// trapped or overran a limit after answering) destroys the connection, so the client sees a
+// cut-off response, not a complete one. Closing drains: no new connections, requests in
+// flight finish (up to a grace period), idle keep-alive connections are closed. DESIGN.md,
+// "Platform code is fenced".
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { FieldEntry } from '../wasi/p2/http/fields.ts';
+import type { ChunkReader } from '../wasi/p2/http/stream-input.ts';
+import type { Answer, Exchange } from './exchange.ts';
 import type { Handler } from './handler.ts';
+import { bodyInput, bytes, HOP_BY_HOP } from './incoming.ts';
+import { latin1, NULL_BODY } from './outgoing.ts';
 import { setTrailers, trailersOf } from './trailers.ts';
 
 export interface ListenOptions {
@@ -91,6 +101,28 @@ export function requestOf(req: IncomingMessage, origin: string): Request {
   return request;
 }
 
+/**
+ * Writes a chunk of a body; false: wait for 'drain'. The first one is written corked, so the
+ * head goes out with it in one write (node:http writes them apart otherwise); the cork ends
+ * at once, since node:http keeps chunks written while corked apart from the rest.
+ */
+function writeChunk(res: ServerResponse, chunk: Uint8Array): boolean {
+  if (res.headersSent) return res.write(chunk);
+  res.cork();
+  const ok = res.write(chunk);
+  res.uncork();
+  return ok;
+}
+
+/** Settles when `res` may be written again, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const go = () => { res.off('drain', go); res.off('close', go); resolve(); };
+    res.once('drain', go);
+    res.once('close', go);
+  });
+}
+
 /** Writes `response` to `res`; settles when it has been sent, or failed. */
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
   res.statusCode = response.status;
@@ -127,21 +159,16 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
       res.end(first.value);
       return;
     }
-    res.cork();
-    res.write(first.value);
-    process.nextTick(() => res.uncork());
+    let ok = writeChunk(res, first.value);
     for (;;) {
+      if (!ok) {
+        await drained(res);
+        if (res.destroyed) return;
+      }
       const r = await (pending ?? reader.read());
       pending = undefined;
       if (r.done) break;
-      if (!res.write(r.value)) {
-        await new Promise<void>((resolve) => {
-          const go = () => { res.off('drain', go); res.off('close', go); resolve(); };
-          res.once('drain', go);
-          res.once('close', go);
-        });
-        if (res.destroyed) return;
-      }
+      ok = writeChunk(res, r.value);
     }
   } catch (e) {
     // Cut the connection: the client must not take a partial body for a whole one.
@@ -159,15 +186,251 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
   res.end();
 }
 
+// ---- the direct path: an Exchange from node:http, its Answer written back ----
+
+/** Request bytes read ahead of the guest before the socket is paused. */
+const READ_AHEAD = 65536;
+
+/**
+ * The request body as chunks, read as they are asked for: node:http pauses the socket when
+ * READ_AHEAD bytes wait unread. Cancelling it (the guest is done, the body was too large)
+ * discards the rest instead of destroying the socket, so a keep-alive connection stays usable.
+ */
+function chunksOf(req: IncomingMessage): ChunkReader {
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let ended = false;
+  let cancelled = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  req.on('data', (chunk: Buffer) => {
+    if (cancelled) return;
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued >= READ_AHEAD) req.pause();
+    wake?.();
+  });
+  req.once('end', () => { ended = true; wake?.(); });
+  req.once('error', (e) => { failure ??= e; wake?.(); });
+  req.once('aborted', () => { failure ??= new Error('the client aborted the request'); wake?.(); });
+  type Read = ReadableStreamReadResult<Uint8Array>;
+  const next = (): Read | undefined => {
+    const c = queue.shift();
+    if (c !== undefined) {
+      queued -= c.length;
+      if (queued < READ_AHEAD) req.resume();
+      return { done: false, value: new Uint8Array(c.buffer, c.byteOffset, c.length) };
+    }
+    if (failure !== undefined) throw failure;
+    return ended ? { done: true, value: undefined } : undefined;
+  };
+  return {
+    read() {
+      try {
+        const r = next();
+        if (r !== undefined) return Promise.resolve(r);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return new Promise<Read>((resolve, reject) => {
+        wake = () => {
+          try {
+            const r = next();
+            if (r === undefined) return;
+            wake = undefined;
+            resolve(r);
+          } catch (e) {
+            wake = undefined;
+            reject(e);
+          }
+        };
+      });
+    },
+    cancel() {
+      cancelled = true;
+      queue.length = 0;
+      queued = 0;
+      req.resume();
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Name and value pairs of node:http (rawHeaders, rawTrailers) as fields, names in lower case. */
+function fieldsOfRaw(raw: readonly string[], dropHopByHop: boolean): FieldEntry[] {
+  let named: Set<string> | undefined;
+  if (dropHopByHop) {
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      if (raw[i].length === 10 && raw[i].toLowerCase() === 'connection') {
+        named ??= new Set();
+        for (const t of raw[i + 1].split(',')) named.add(t.trim().toLowerCase());
+      }
+    }
+  }
+  const out: FieldEntry[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (dropHopByHop && (HOP_BY_HOP.has(name) || named?.has(name) === true)) continue;
+    out.push([name, bytes(raw[i + 1])]);
+  }
+  return out;
+}
+
+/**
+ * A request-target the URL parser would hand back unchanged as its path and query: origin
+ * form, no dot segments, nothing it would percent-encode, no empty query. The rest (rare) is
+ * parsed, so the guest sees what the standard Request path shows it.
+ */
+const PLAIN_TARGET = /^\/(?!\/)[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*$/;
+const DOT_SEGMENT = /\/(\.|%2e)/i;
+
+/** The authority of a Host header, as the URL parser gives it (memoized: one per connection's host). */
+const authorities = new Map<string, string | undefined>();
+
+function authorityOf(host: string): string | undefined {
+  let a = authorities.get(host);
+  if (a === undefined && !authorities.has(host)) {
+    try {
+      a = new URL(`http://${host}/`).host;
+    } catch {
+      a = undefined;
+    }
+    if (authorities.size >= 1024) authorities.clear();
+    authorities.set(host, a);
+  }
+  return a;
+}
+
+/** The path with query and the authority of a request, as the standard Request path reads them. */
+export function targetOf(url: string, host: string | undefined, origin: string): { readonly path: string; readonly authority: string } {
+  const authority = host === undefined ? undefined : authorityOf(host);
+  if (authority !== undefined && PLAIN_TARGET.test(url) && !DOT_SEGMENT.test(url) && !url.endsWith('?')) return { path: url, authority };
+  let u: URL;
+  try {
+    u = new URL(url, host === undefined ? origin : `http://${host}`);
+  } catch {
+    u = new URL(url, origin);
+  }
+  return { path: u.pathname + u.search, authority: u.host };
+}
+
+const NO_TRAILERS: Promise<undefined> = Promise.resolve(undefined);
+
+/** The Exchange for what node:http received. */
+export function exchangeOfNode(req: IncomingMessage, origin: string): Exchange {
+  const method = req.method ?? 'GET';
+  const { path, authority } = targetOf(req.url ?? '/', req.headers.host, origin);
+  const hasBody = !NO_BODY.has(method);
+  const chunks = hasBody ? chunksOf(req) : undefined;
+  const trailers = !hasBody ? undefined : new Promise<readonly FieldEntry[] | undefined>((resolve) => {
+    req.once('end', () => resolve(req.rawTrailers.length > 0 ? fieldsOfRaw(req.rawTrailers, false) : undefined));
+    req.once('close', () => resolve(undefined));
+  });
+  return {
+    method,
+    path,
+    scheme: { tag: 'HTTP' },
+    authority,
+    headers: fieldsOfRaw(req.rawHeaders, true),
+    contentLength: req.headers['content-length'],
+    body: (limit) => bodyInput(chunks ?? null, limit),
+    trailers: trailers ?? NO_TRAILERS,
+    refuse: () => { void chunks?.cancel(); },
+  };
+}
+
+/** A promise settled once the event loop has turned (shared by the responses waiting on it). */
+let turn: Promise<void> | undefined;
+
+function nextTurn(): Promise<void> {
+  return turn ??= new Promise<void>((resolve) => setImmediate(() => {
+    turn = undefined;
+    resolve();
+  }));
+}
+
+/** Writes `answer` to `res`; settles when it has been sent, or failed. */
+export async function writeAnswer(answer: Answer, res: ServerResponse): Promise<void> {
+  if (answer.kind === 'host') {
+    // A body refused unread: the rest of it is not worth reading, so the connection ends here.
+    if (answer.status === 413 && !res.req.complete) res.shouldKeepAlive = false;
+    res.writeHead(answer.status, ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(answer.text))]);
+    res.end(answer.text);
+    return;
+  }
+  const { status, body } = answer;
+  // Raw pairs: repeated fields stay apart (set-cookie among them), as the guest set them.
+  const head: string[] = [];
+  let declared = false;
+  for (const [name, value] of answer.headers) {
+    head.push(name, latin1(value));
+    if (name === 'content-length') declared = true;
+  }
+  if (NULL_BODY.has(status)) {
+    res.writeHead(status, head);
+    res.end();
+    await body.discard();
+    return;
+  }
+  // A body that is all there already (a small answer: the guest finished it before it was
+  // read) goes out in one write with a Content-Length, as a plain node:http server sends it,
+  // instead of as chunks: one system call, and no chunked framing. The guest gets until the
+  // event loop turns to finish.
+  let all = body.takeComplete();
+  if (all === undefined) {
+    await Promise.race([body.guestDone, nextTurn()]);
+    all = body.takeComplete();
+  }
+  if (all !== undefined) {
+    let size = 0;
+    for (const c of all) size += c.length;
+    if (!declared) head.push('content-length', String(size));
+    res.writeHead(status, head);
+    res.end(all.length === 1 ? all[0] : Buffer.concat(all));
+    return;
+  }
+  if (res.destroyed) {
+    body.cancel();
+    return;
+  }
+  res.writeHead(status, head);
+  const gone = () => body.cancel();
+  res.once('close', gone);
+  try {
+    for (;;) {
+      const chunk = await body.read();
+      if (chunk === undefined) break;
+      if (!writeChunk(res, chunk)) {
+        await drained(res);
+        if (res.destroyed) return;
+      }
+    }
+  } catch (e) {
+    // Cut the connection: the client must not take a partial body for a whole one.
+    res.destroy(e instanceof Error ? e : new Error(String(e)));
+    return;
+  } finally {
+    res.off('close', gone);
+  }
+  const trailers = body.trailers;
+  if (trailers !== undefined && !declared) {
+    const t: [string, string][] = [];
+    for (const [name, value] of trailers) t.push([name, latin1(value)]);
+    res.addTrailers(t);
+  }
+  res.end();
+}
+
 /** Serves `handler` on node:http; rejects if it cannot listen (the address is in use, ...). */
 export async function listen(handler: Handler, options: ListenOptions): Promise<NodeServer> {
   const origin = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
-    const request = requestOf(req, origin);
-    handler(request).then((response) => writeResponse(response, res), (e: unknown) => {
-      // The handler answers every request itself; this is a bug, kept to one connection.
-      res.destroy(e instanceof Error ? e : new Error(String(e)));
-    }).catch(() => res.destroy());
+  // The handler answers every request itself; a failure here is a bug, kept to one connection.
+  const fail = (res: ServerResponse) => (e: unknown) => { res.destroy(e instanceof Error ? e : new Error(String(e))); };
+  const serve = handler.serve;
+  const server = createServer({ requireHostHeader: false }, serve === undefined ? (req, res) => {
+    handler(requestOf(req, origin)).then((response) => writeResponse(response, res), fail(res)).catch(() => res.destroy());
+  } : (req, res) => {
+    serve(exchangeOfNode(req, origin)).then((answer) => writeAnswer(answer, res), fail(res)).catch(() => res.destroy());
   });
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {

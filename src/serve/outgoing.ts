@@ -1,18 +1,20 @@
-// The guest's answer as a standard Response: the status and headers of its
-// `outgoing-response` (src/wasi/p2/http/types.ts), its body as a ReadableStream read from the
-// body pipe as the client takes it (the pipe's bounded queue holds the guest back when the
-// client is slow), the trailers given to `outgoing-body.finish` attached for the adapter, and
-// a cap on the body's size.
+// The guest's answer as the server sends it: the status and headers of its `outgoing-response`
+// (src/wasi/p2/http/types.ts) and its body, read from the body pipe as the client takes it (the
+// pipe's bounded queue holds the guest back when the client is slow), with the trailers given
+// to `outgoing-body.finish` and a cap on the body's size. The node:http adapter reads a
+// GuestBody directly; `responseOf` makes it a standard Response.
 import { IoError } from '../wasi/p2/io/error.ts';
 import type { BodyPipe } from '../wasi/p2/http/body.ts';
 import type { FieldEntry } from '../wasi/p2/http/fields.ts';
 import type { OutgoingResponse } from '../wasi/p2/http/types.ts';
+import type { Answer } from './exchange.ts';
 import { setTrailers } from './trailers.ts';
 
 /** Statuses whose responses have no body (fetch refuses one). */
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+export const NULL_BODY: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
-function latin1(b: Uint8Array): string {
+/** Field bytes as a header value: one char per byte, as fetch and node:http take them. */
+export function latin1(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
   return s;
@@ -44,89 +46,171 @@ export function responseTooLarge(size: number): IoError {
   return new IoError(`the response body is larger than the server sends (${size} bytes and more)`, { http: { tag: 'HTTP-response-body-size', val: BigInt(size) } });
 }
 
-/** The Response for the guest's `outgoing-response`. */
-export function responseOf(res: OutgoingResponse, options: ResponseOptions): Response {
-  const { status, headers } = res.target;
-  const h = headersOf(headers.list);
+/**
+ * The body of the guest's response, read chunk by chunk as the client takes it, or all at
+ * once when the guest has finished it already (a small answer). Its outcome is reported once.
+ */
+export class GuestBody {
+  readonly #res: OutgoingResponse;
+  readonly #options: ResponseOptions;
+  readonly #limit: number;
+  #guestFinished = false;
+  #pipe: BodyPipe | undefined;
+  #it: AsyncIterator<Uint8Array> | undefined;
+  #done = false;
+  #sent = 0;
+  #reported = false;
+  #trailers: readonly FieldEntry[] | undefined;
+
+  constructor(res: OutgoingResponse, options: ResponseOptions) {
+    this.#res = res;
+    this.#options = options;
+    this.#limit = options.maxBodyBytes ?? Infinity;
+    options.guestDone.then(() => { this.#guestFinished = true; }, () => { this.#guestFinished = true; });
+  }
+
+  /** Settles when the guest has finished running. */
+  get guestDone(): Promise<unknown> {
+    return this.#options.guestDone;
+  }
+
+  /** The trailers the guest finished the body with, once `read` has reached its end. */
+  get trailers(): readonly FieldEntry[] | undefined {
+    return this.#trailers;
+  }
+
+  #report(o: BodyOutcome): void {
+    if (this.#reported) return;
+    this.#reported = true;
+    this.#options.onBody(o);
+  }
+
+  /**
+   * The whole body, when the guest has finished it already, without trailers and within the
+   * cap: sent in one write. Undefined otherwise (nothing is taken; `read` it).
+   */
+  takeComplete(): Uint8Array[] | undefined {
+    if (this.#it !== undefined || this.#done) return undefined;
+    const pipe = this.#res.target.body?.pipe;
+    if (pipe === undefined) {
+      // The guest returned without asking for a body: an empty one.
+      if (!this.#guestFinished) return undefined;
+      this.#done = true;
+      this.#report({ bytes: 0 });
+      return [];
+    }
+    if ((pipe.trailers !== undefined && pipe.trailers.length > 0) || pipe.written > this.#limit) return undefined;
+    const all = pipe.takeAll();
+    if (all === undefined) return undefined;
+    this.#done = true;
+    this.#sent = pipe.written;
+    this.#report({ bytes: this.#sent });
+    return all;
+  }
+
+  /** The next chunk, or undefined at the end (then `trailers` has the guest's); throws when the body failed. */
+  async read(): Promise<Uint8Array | undefined> {
+    if (this.#done) return undefined;
+    try {
+      if (this.#it === undefined) {
+        // The guest may set the response before it asks for the body.
+        let pipe = this.#res.target.body?.pipe;
+        if (pipe === undefined) {
+          await this.#options.guestDone.catch(() => undefined);
+          pipe = this.#res.target.body?.pipe;
+        }
+        if (pipe === undefined) {
+          this.#done = true;
+          this.#report({ bytes: 0 });
+          return undefined;
+        }
+        this.#pipe = pipe;
+        this.#it = pipe[Symbol.asyncIterator]();
+      }
+      const r = await this.#it.next();
+      if (r.done === true) {
+        this.#done = true;
+        const t = this.#pipe?.trailers;
+        this.#trailers = t === undefined || t.length === 0 ? undefined : t;
+        this.#report({ bytes: this.#sent });
+        return undefined;
+      }
+      this.#sent += r.value.length;
+      if (this.#sent > this.#limit) {
+        const e = responseTooLarge(this.#sent);
+        this.#pipe?.abort(e);
+        throw e;
+      }
+      return r.value;
+    } catch (e) {
+      this.#done = true;
+      this.#report({ bytes: this.#sent, error: e });
+      throw e;
+    }
+  }
+
+  /** The client went away: the guest's next write fails. */
+  cancel(reason?: unknown): void {
+    this.#pipe?.abort(new IoError('the client closed the connection', { http: { tag: 'connection-terminated' } }));
+    this.#done = true;
+    this.#report({ bytes: this.#sent, error: reason ?? new Error('the client closed the connection') });
+  }
+
+  /** A status that has no body: whatever the guest writes is dropped, so it is never held back waiting for a reader. */
+  async discard(): Promise<void> {
+    let pipe = this.#res.target.body?.pipe;
+    if (pipe === undefined) {
+      await this.#options.guestDone.catch(() => undefined);
+      pipe = this.#res.target.body?.pipe;
+    }
+    if (pipe !== undefined) {
+      try {
+        for await (const _ of pipe) { /* dropped */ }
+      } catch { /* the guest's problem, and nobody to tell */ }
+    }
+    this.#done = true;
+    this.#report({ bytes: 0 });
+  }
+}
+
+function plainText(status: number, body: string): Response {
+  return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+/** The standard Response for an answer. */
+export function responseOf(answer: Answer): Response {
+  if (answer.kind === 'host') return plainText(answer.status, answer.text);
+  const { status, body } = answer;
+  const h = headersOf(answer.headers);
   if (NULL_BODY.has(status)) {
-    // Whatever the guest writes is dropped, so it is never held back waiting for a reader.
-    void drain(res, options);
+    void body.discard();
     return new Response(null, { status, headers: h });
   }
-  let pipe: BodyPipe | undefined;
-  let it: AsyncIterator<Uint8Array> | undefined;
-  let sent = 0;
-  let reported = false;
   let resolveTrailers: (t: Headers | undefined) => void = () => undefined;
   const trailers = new Promise<Headers | undefined>((resolve) => { resolveTrailers = resolve; });
-  const report = (o: BodyOutcome) => {
-    if (reported) return;
-    reported = true;
-    options.onBody(o);
-  };
-  const limit = options.maxBodyBytes ?? Infinity;
-  const body = new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        if (it === undefined) {
-          // The guest may set the response before it asks for the body.
-          pipe = res.target.body?.pipe;
-          if (pipe === undefined) {
-            await options.guestDone.catch(() => undefined);
-            pipe = res.target.body?.pipe;
-          }
-          if (pipe === undefined) {
-            controller.close();
-            resolveTrailers(undefined);
-            report({ bytes: 0 });
-            return;
-          }
-          it = pipe[Symbol.asyncIterator]();
-        }
-        const r = await it.next();
-        if (r.done === true) {
+        const chunk = await body.read();
+        if (chunk === undefined) {
           controller.close();
-          const t = pipe?.trailers;
-          resolveTrailers(t === undefined || t.length === 0 ? undefined : headersOf(t));
-          report({ bytes: sent });
+          const t = body.trailers;
+          resolveTrailers(t === undefined ? undefined : headersOf(t));
           return;
         }
-        sent += r.value.length;
-        if (sent > limit) {
-          const e = responseTooLarge(sent);
-          pipe?.abort(e);
-          throw e;
-        }
-        controller.enqueue(r.value);
+        controller.enqueue(chunk);
       } catch (e) {
         resolveTrailers(undefined);
-        report({ bytes: sent, error: e });
         // Readers of a web stream expect an Error (a guest's failure arrives as a wasi:io error).
         controller.error(e instanceof Error ? e : new Error(e instanceof IoError ? e.message : String(e)));
       }
     },
     cancel(reason) {
-      // The client went away: the guest's next write fails.
-      pipe?.abort(new IoError('the client closed the connection', { http: { tag: 'connection-terminated' } }));
+      body.cancel(reason);
       resolveTrailers(undefined);
-      report({ bytes: sent, error: reason ?? new Error('the client closed the connection') });
     },
   }, { highWaterMark: 0 });
-  const response = new Response(body, { status, headers: h });
+  const response = new Response(stream, { status, headers: h });
   setTrailers(response, trailers);
   return response;
-}
-
-async function drain(res: OutgoingResponse, options: ResponseOptions): Promise<void> {
-  let pipe = res.target.body?.pipe;
-  if (pipe === undefined) {
-    await options.guestDone.catch(() => undefined);
-    pipe = res.target.body?.pipe;
-  }
-  if (pipe !== undefined) {
-    try {
-      for await (const _ of pipe) { /* dropped */ }
-    } catch { /* the guest's problem, and nobody to tell */ }
-  }
-  options.onBody({ bytes: 0 });
 }

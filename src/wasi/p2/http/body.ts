@@ -44,6 +44,17 @@ export class BodyPipe implements AsyncIterable<Uint8Array> {
     this.#wakeReader?.();
   }
 
+  /**
+   * The chunks not read yet, all at once, when the body is complete (ended, not failed): a
+   * server sends a small body in one write. Undefined otherwise (nothing is taken).
+   */
+  takeAll(): Uint8Array[] | undefined {
+    if (!this.#ended || this.#failure !== undefined) return undefined;
+    const all = this.#chunks.splice(0);
+    this.#queued = 0;
+    return all;
+  }
+
   /** Ends the body as failed: the transport's read throws. */
   abort(reason: unknown): void {
     this.#failure = reason;

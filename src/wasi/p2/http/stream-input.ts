@@ -1,7 +1,16 @@
-// A web ReadableStream as a byte input that never waits: `read` hands out what was pulled,
-// `whenReadable` pulls the next chunk. Both sides of wasi:http read bodies this way: the
-// client reading a fetch Response (transport.ts) and `tessera serve` reading a Request.
+// A web ReadableStream (or any reader of chunks) as a byte input that never waits: `read`
+// hands out what was pulled, `whenReadable` pulls the next chunk. Both sides of wasi:http read
+// bodies this way: the client reading a fetch Response (transport.ts) and `tessera serve`
+// reading a Request (or a node:http request directly, src/serve/node-server.ts).
 import type { InputStream as ByteInput } from '../../shared/stdio.ts';
+
+/** What a body is read from: a ReadableStream's reader, or an adapter's own source of chunks. */
+export interface ChunkReader {
+  /** The next chunk; `done` at the end; rejects when the body failed. */
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  /** Stops reading: the rest is discarded. */
+  cancel(): Promise<void>;
+}
 
 export interface StreamInput extends ByteInput {
   /** Stops reading (the guest is done with the body). */
@@ -16,10 +25,10 @@ export interface StreamInputOptions {
   readonly failed?: (error: unknown) => unknown;
 }
 
-export function streamInput(stream: ReadableStream<Uint8Array> | null, options: StreamInputOptions = {}): StreamInput {
+export function streamInput(stream: ReadableStream<Uint8Array> | ChunkReader | null, options: StreamInputOptions = {}): StreamInput {
   if (stream === null) return { read: () => new Uint8Array(0), ready: () => true, cancel: () => undefined };
   const { limit = Infinity, tooLarge = (total: number) => new RangeError(`body of more than ${limit} bytes (${total})`), failed = (e: unknown) => e } = options;
-  const reader = stream.getReader();
+  const reader: ChunkReader = stream instanceof ReadableStream ? stream.getReader() : stream;
   let chunk: Uint8Array = new Uint8Array(0);
   let ended = false;
   let failure: unknown;
