@@ -7,10 +7,10 @@
 //
 // Kept per component scope: its sections in runs, those that instantiate core modules or
 // components apart from the rest (instantiate.ts walks the first in its generator and defines
-// the others in a plain loop). Kept per (component scope, name style): the keys each import and export name is looked up
-// and exported under, and resource class names (link/names.ts, NameKeys). Kept per instance
-// type: which of its exports bind resource types (Frame.bindInstance), and the order a host's
-// instance is read in (HostImports.instance).
+// the others in a plain loop). Kept per (component scope, name style): the keys each import
+// and export name is looked up and exported under, and resource class names (link/names.ts,
+// NameKeys). Kept per instance type: which of its exports bind resource types
+// (Frame.bindInstance), and the order a host's instance is read in (HostImports.instance).
 import type { Section } from '../ast.ts';
 import type { EntityT, InstanceT, TypeEntry } from '../validate/model.ts';
 import type { Scope } from '../validate/scope.ts';
