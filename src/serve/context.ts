@@ -71,6 +71,71 @@ export class RequestContext {
   }
 }
 
+/**
+ * The deadlines of the requests in flight, on one timer instead of one each (a timer per
+ * request was 2-3% of a small request's time on node:http, set and cleared): the timer is set
+ * for the earliest deadline, and a request that ends leaves it set (it fires, finds nothing
+ * due, and is set again for the next), so a request costs a list insertion and a removal. A
+ * server's requests mostly arrive in the order of their deadlines, so insertion walks back from
+ * the latest one a step or none.
+ */
+export class Deadlines {
+  readonly #list: RequestContext[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #at = Infinity;
+
+  get size(): number {
+    return this.#list.length;
+  }
+
+  /** Expires `ctx` at its deadline, unless it is removed first. */
+  add(ctx: RequestContext): void {
+    const list = this.#list;
+    let i = list.length;
+    while (i > 0 && list[i - 1].deadline > ctx.deadline) i--;
+    if (i === list.length) list.push(ctx);
+    else list.splice(i, 0, ctx);
+    if (i === 0) this.#arm();
+  }
+
+  /** `ctx` ended before its deadline (or was expired). */
+  remove(ctx: RequestContext): void {
+    const list = this.#list;
+    // Requests mostly end in the order they started: look from the earliest.
+    const i = list.indexOf(ctx);
+    if (i < 0) return;
+    if (i === 0) list.shift();
+    else list.splice(i, 1);
+    if (list.length === 0 && this.#timer !== undefined) {
+      // Nothing to wait for: an idle server keeps no timer (nor a process that cannot exit).
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#at = Infinity;
+    }
+  }
+
+  #arm(): void {
+    const first = this.#list[0];
+    if (first === undefined) return;
+    if (this.#timer !== undefined && this.#at <= first.deadline) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#at = first.deadline;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, Math.ceil(first.deadline - performance.now())));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#at = Infinity;
+    const now = performance.now();
+    const list = this.#list;
+    let n = 0;
+    while (n < list.length && list[n].deadline <= now) n++;
+    const due = list.splice(0, n);
+    this.#arm();
+    for (const ctx of due) ctx.expire();
+  }
+}
+
 /** How long a guest may keep the thread before it is paused for the others (milliseconds). */
 export const SLICE_MS = 10;
 

@@ -14,8 +14,8 @@ export interface Exchange {
   readonly path: string;
   readonly scheme: Scheme;
   readonly authority: string;
-  /** Its header fields, hop-by-hop ones left out (RFC 9110, section 7.6.1). */
-  readonly headers: readonly FieldEntry[];
+  /** Its header fields, hop-by-hop ones left out (RFC 9110, section 7.6.1); asked for when the guest first reads them. */
+  headers(): readonly FieldEntry[];
   /** The Content-Length it declares, if any. */
   readonly contentLength: string | undefined;
   /** Its body as the guest reads it (more than `limit` bytes fail the read); asked for once. */

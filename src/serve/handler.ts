@@ -17,7 +17,7 @@ import type { IoContext } from '../wasi/p2/io/poll.ts';
 import { type OutgoingResponse, ResponseOutparam } from '../wasi/p2/http/types.ts';
 import type { HttpErrorCode } from '../wasi/p2/http/transport.ts';
 import type { Result } from '../wasi/p2/result.ts';
-import { guardedImports, interruptImports, type Occupied, RequestContext, sleepAsync, waitingFunctions } from './context.ts';
+import { Deadlines, guardedImports, interruptImports, type Occupied, RequestContext, sleepAsync, waitingFunctions } from './context.ts';
 import { Busy, Gate } from './gate.ts';
 import { isServiceExport, type PreparedGuest, prepareGuest } from './guest.ts';
 import { createServiceHandler } from './service-p3.ts';
@@ -157,6 +157,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   const waiting = waitingFunctions(base);
   const pool = new MemoryPool(maxConcurrency + 4);
   const gate = new Gate(maxConcurrency, limits.maxQueue ?? 256, deadlineMs);
+  const deadlines = new Deadlines();
   const readyTarget = Math.max(0, Math.min(limits.readyInstances ?? Math.min(maxConcurrency, 16), maxConcurrency));
   // Instances in their state right after instantiation (new or reset), and instances part
   // way through their maxInstanceReuse requests (taken first, so one serves its requests in
@@ -323,14 +324,14 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
 
   async function run(exchange: Exchange, started: number, finish: (status: number, bytes: number, note?: string) => void): Promise<Answer> {
     const ctx = new RequestContext(started + deadlineMs);
-    const timer = setTimeout(() => ctx.expire(), Math.max(0, ctx.deadline - performance.now()));
+    deadlines.add(ctx);
     let inst: Instance;
     try {
       const next = reused.pop() ?? ready.pop();
       if (next === undefined || ready.length + warming < readyTarget) warm();
       inst = next ?? await instantiate(ctx);
     } catch (e) {
-      clearTimeout(timer);
+      deadlines.remove(ctx);
       gate.leave();
       done();
       finish(500, 0, `instantiation failed: ${describe(e)}`);
@@ -378,7 +379,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
     });
     ctx.onExpire = () => answer(503, 'the request ran past its deadline\n', `deadline of ${deadlineMs} ms`);
     const ended = (normal: boolean) => {
-      clearTimeout(timer);
+      deadlines.remove(ctx);
       ctx.end();
       ctx.onExpire = undefined;
       incoming.body.cancel();

@@ -331,7 +331,7 @@ export function exchangeOfNode(req: IncomingMessage, origin: string): Exchange {
     path,
     scheme: { tag: 'HTTP' },
     authority,
-    headers: fieldsOfRaw(req.rawHeaders, true),
+    headers: () => fieldsOfRaw(req.rawHeaders, true),
     contentLength: req.headers['content-length'],
     body: (limit) => bodyInput(chunks ?? null, limit),
     trailers: trailers ?? NO_TRAILERS,

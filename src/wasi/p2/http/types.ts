@@ -341,15 +341,19 @@ export class IncomingRequest {
   readonly #path: string | undefined;
   readonly #scheme: Scheme | undefined;
   readonly #authority: string | undefined;
-  readonly #headers: readonly FieldEntry[];
+  #headers: readonly FieldEntry[] | (() => readonly FieldEntry[]);
   readonly #body: ByteInput;
   readonly #trailers: Promise<readonly FieldEntry[] | undefined>;
   readonly #abort: () => void;
   #consumed = false;
 
-  /** `trailers` settles once the body has been read to its end; `abort` stops receiving it. */
+  /**
+   * `headers` may be a function, called when the guest first asks (a server need not convert
+   * fields a guest never reads); `trailers` settles once the body has been read to its end;
+   * `abort` stops receiving it.
+   */
   constructor(io: IoContext, r: {
-    method: string; path?: string; scheme?: Scheme; authority?: string; headers: readonly FieldEntry[]; body: ByteInput;
+    method: string; path?: string; scheme?: Scheme; authority?: string; headers: readonly FieldEntry[] | (() => readonly FieldEntry[]); body: ByteInput;
     trailers?: Promise<readonly FieldEntry[] | undefined>; abort?: () => void;
   }) {
     this.#io = io;
@@ -367,7 +371,10 @@ export class IncomingRequest {
   'path-with-query'(): string | undefined { return this.#path; }
   scheme(): Scheme | undefined { return this.#scheme; }
   authority(): string | undefined { return this.#authority; }
-  headers(): Fields { return Fields.immutable(this.#headers.map(([k, v]) => [k, v.slice()])); }
+  headers(): Fields {
+    if (typeof this.#headers === 'function') this.#headers = this.#headers();
+    return Fields.immutable(this.#headers.map(([k, v]) => [k, v.slice()]));
+  }
 
   consume(): IncomingBody {
     if (this.#consumed) refuse();
