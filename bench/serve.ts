@@ -11,18 +11,26 @@
 // run. Then the JavaScript example (examples/hello-js, componentize-js; its /hello route, no
 // storage) under `tessera serve` and `jco serve --isolate-requests instance`, in the same run:
 // built into node_modules/.cache first when needed; jco gets the example's wasi:keyvalue from
-// bench/jco-keyvalue.ts, since it has none.
+// bench/jco-keyvalue.ts, since it has none. Before the servers, the HTTP path without sockets:
+// createHandler's function in this process (web Request to Response, and `handler.serve`, the
+// node:http adapter's way in), requests one at a time and 50 at once.
+//
+// Environment: TESSERA_SERVE_BASELINE=DIR adds rows for the tessera of another checkout in DIR
+// (say `git archive <commit> | tar -x -C DIR`, node_modules linked), so a change is measured
+// against what it changed in one run; TESSERA_SERVE_JS=0 leaves the JavaScript example out.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { jsComponent } from '../scripts/build-js-component.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HELLO = 'test/fixtures/serve/hello.component.wasm';
 const CONNECTIONS = 50;
+const BASELINE = process.env.TESSERA_SERVE_BASELINE === undefined || process.env.TESSERA_SERVE_BASELINE === '' ? undefined : resolve(process.env.TESSERA_SERVE_BASELINE);
 
 interface Server {
   readonly name: string;
@@ -84,12 +92,12 @@ async function stop(child: ChildProcess): Promise<void> {
   } catch { /* all gone */ }
 }
 
-function tessera(name: string, extra: string[], component = HELLO): Server {
+function tessera(name: string, extra: string[], component = HELLO, root = ROOT): Server {
   return {
     name,
     async start() {
       const port = await freePort();
-      const child = node(['bin/tessera.js', 'serve', component, '--addr', `127.0.0.1:${port}`, '--quiet', ...extra]);
+      const child = node([resolve(root, 'bin/tessera.js'), 'serve', resolve(ROOT, component), '--addr', `127.0.0.1:${port}`, '--quiet', ...extra]);
       await accepting(port, child, 30_000);
       return { child, port };
     },
@@ -109,6 +117,10 @@ const SERVERS: readonly Server[] = [
   tessera('tessera serve (reset, default)', []),
   tessera('tessera serve --isolation fresh', ['--isolation', 'fresh']),
   tessera('tessera serve (instance reused)', ['--max-instance-reuse', '1000000']),
+  ...(BASELINE === undefined ? [] : [
+    tessera('baseline: tessera serve (reset)', [], HELLO, BASELINE),
+    tessera('baseline: tessera serve (reused)', ['--max-instance-reuse', '1000000'], HELLO, BASELINE),
+  ]),
   {
     name: 'jco serve --isolate-requests instance',
     async start() {
@@ -172,14 +184,99 @@ async function measure(server: Server, quick: boolean): Promise<Row> {
   }
 }
 
+/** What createHandler's module gives (this checkout's, or the baseline's). */
+interface HandlerModule {
+  createHandler(component: Uint8Array, options?: { limits?: { maxInstanceReuse?: number } }): Promise<{
+    (request: Request): Promise<Response>;
+    serve?: (exchange: unknown) => Promise<{ kind: string; body?: { takeComplete(): Uint8Array[] | undefined; read(): Promise<Uint8Array | undefined> } }>;
+    drain(): Promise<void>;
+    readonly stats: { readonly instantiated: number };
+  }>;
+}
+
+interface InProcessRow {
+  readonly name: string;
+  readonly one: number;
+  readonly fifty: number;
+}
+
+/** A GET / as an Exchange (src/serve/exchange.ts), as the node:http adapter makes one. */
+function helloExchange(): unknown {
+  return {
+    method: 'GET', path: '/', scheme: { tag: 'HTTP' }, authority: 'localhost',
+    headers: () => [['host', new TextEncoder().encode('localhost')]], contentLength: undefined,
+    body: () => ({ read: () => new Uint8Array(0), ready: () => true, cancel: () => undefined }),
+    trailers: undefined, refuse: () => undefined,
+  };
+}
+
+/** Requests per second of `one` run `n` times, `at` at once. */
+async function rate(one: () => Promise<void>, n: number, at: number): Promise<number> {
+  let left = n;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: at }, async () => {
+    while (left-- > 0) await one();
+  }));
+  return n / ((performance.now() - start) / 1000);
+}
+
+/**
+ * The HTTP path without sockets: the hello component through createHandler's function and
+ * `serve`, in this process. Every case is warmed up before any is measured: the first code to
+ * run in a process pays for warming what all share (the JIT, the heap's sizing).
+ */
+export async function inProcess(quick: boolean): Promise<InProcessRow[]> {
+  const bytes = new Uint8Array(readFileSync(resolve(ROOT, HELLO)));
+  const n = quick ? 5000 : 20000;
+  const cases: { name: string; one: () => Promise<void> }[] = [];
+  const handlers: { drain(): Promise<void> }[] = [];
+  for (const [label, root] of [['', ROOT], ['baseline: ', BASELINE]] as const) {
+    if (root === undefined) continue;
+    const mod = await import(pathToFileURL(resolve(root, 'src/serve/handler.ts')).href) as HandlerModule;
+    for (const reuse of [false, true]) {
+      const h = await mod.createHandler(bytes, reuse ? { limits: { maxInstanceReuse: 1_000_000 } } : {});
+      handlers.push(h);
+      // The instances made ahead of requests (16 by default) are made in the background: not while measuring.
+      for (let i = 0; i < 200 && h.stats.instantiated < 16; i++) await new Promise((r) => setTimeout(r, 10));
+      const name = `${label}${reuse ? 'reused' : 'reset'}`;
+      cases.push({ name: `${name}, Request -> Response`, one: async () => { await (await h(new Request('http://localhost/'))).arrayBuffer(); } });
+      const serve = h.serve;
+      if (serve !== undefined) {
+        cases.push({
+          name: `${name}, handler.serve (node:http's way)`,
+          one: async () => {
+            const a = await serve(helloExchange());
+            if (a.body !== undefined && a.body.takeComplete() === undefined) while (await a.body.read() !== undefined) { /* read */ }
+          },
+        });
+      }
+    }
+  }
+  for (const c of cases) {
+    await rate(c.one, n / 2, 1);
+    await rate(c.one, n / 2, 50);
+  }
+  const rows: InProcessRow[] = [];
+  for (const c of cases) {
+    const row = { name: c.name, one: await rate(c.one, n, 1), fifty: await rate(c.one, n, 50) };
+    process.stderr.write(`  in-process ${row.name}: ${Math.round(row.one)} requests/s one at a time, ${Math.round(row.fifty)} 50 at once\n`);
+    rows.push(row);
+  }
+  for (const h of handlers) await h.drain();
+  return rows;
+}
+
 export async function serveBench(quick: boolean): Promise<void> {
+  process.stderr.write(`serve: in-process, ${HELLO}\n`);
+  const local = await inProcess(quick);
   process.stderr.write(`serve: ${HELLO}, ${CONNECTIONS} connections, ${quick ? '1 + 3' : '3 + 10'} s per server\n`);
   const rows: Row[] = [];
   for (const s of SERVERS) rows.push(await measure(s, quick));
-  const js = jsComponent('hello-js');
-  process.stderr.write(`serve: the JavaScript example (${js}), /hello, 3 + 10 s per server\n`);
+  const withJs = process.env.TESSERA_SERVE_JS !== '0';
+  const js = withJs ? jsComponent('hello-js') : '';
+  if (withJs) process.stderr.write(`serve: the JavaScript example (${js}), /hello, 3 + 10 s per server\n`);
   const jsRows: Row[] = [];
-  for (const s of jsServers(js)) jsRows.push(await measure(s, quick));
+  if (withJs) for (const s of jsServers(js)) jsRows.push(await measure(s, quick));
   const node = rows[0].rps;
   const ratio = (a: number, b: number) => (b > 0 && a > 0 ? `${(a / b).toFixed(2)}x` : '-');
   const table = (title: string, rows: readonly Row[]) => {
@@ -194,6 +291,9 @@ export async function serveBench(quick: boolean): Promise<void> {
       console.log(`${r.name.padEnd(40)} ${String(Math.round(r.rps)).padStart(10)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(7)} ${ratio(r.rps, node).padStart(8)} ${ratio(r.rps, jco).padStart(8)}`);
     }
   };
+  console.log(`The HTTP path without sockets: ${HELLO} through createHandler in one process (µs: per request, one at a time)`);
+  console.log(`${'path'.padEnd(60)} ${'one at a time/s'.padStart(15)} ${'µs'.padStart(6)} ${'50 at once/s'.padStart(13)}`);
+  for (const r of local) console.log(`${r.name.padEnd(60)} ${String(Math.round(r.one)).padStart(15)} ${(1e6 / r.one).toFixed(1).padStart(6)} ${String(Math.round(r.fifty)).padStart(13)}`);
   table(`HTTP serving on loopback: a C hello component (${HELLO}), ${CONNECTIONS} connections, autocannon`, rows);
-  table(`The JavaScript example (examples/hello-js by componentize-js, ${Math.round(statSync(js).size / 1e6)} MB; GET /hello), same run; vs node: the node:http row above`, jsRows);
+  if (withJs) table(`The JavaScript example (examples/hello-js by componentize-js, ${Math.round(statSync(js).size / 1e6)} MB; GET /hello), same run; vs node: the node:http row above`, jsRows);
 }
