@@ -183,7 +183,7 @@ describe('node:http adapter', () => {
   it('reads request targets and hosts as the URL parser does', () => {
     const origin = 'http://127.0.0.1:8080';
     const hosts = [undefined, 'h', 'Example.COM:80', 'h:8080', 'h:008080', '127.0.0.1:3000', '[::1]:3000', '0x7f.1', 'a.b.1', 'bad host', 'xn--nxasmq6b.com'];
-    const targets = ['/', '/a/b?c=d&e=/f', '/a/./b', '/a/../b', '/a/.', '/.well-known/x', '/%2e%2E/x', "/a'b?c'd", '/a?', '/a??', '//evil/x', 'http://other:81/p?q', '/\xe4', '*', '/a\\b', '/x?y#z', '/a b', '/a%zz', '/a|b', '/~u/@:!$&()*+,;=%41'];
+    const targets = ['/', 'https://secure/x', 'ftp://f/y', '/a/b?c=d&e=/f', '/a/./b', '/a/../b', '/a/.', '/.well-known/x', '/%2e%2E/x', "/a'b?c'd", '/a?', '/a??', '//evil/x', 'http://other:81/p?q', '/\xe4', '*', '/a\\b', '/x?y#z', '/a b', '/a%zz', '/a|b', '/~u/@:!$&()*+,;=%41'];
     for (const host of hosts) {
       for (const url of targets) {
         let u: URL;
@@ -192,7 +192,21 @@ describe('node:http adapter', () => {
         } catch {
           u = new URL(url, origin);
         }
-        assert.deepEqual(targetOf(url, host, origin), { path: u.pathname + u.search, authority: u.host }, `${url} on ${String(host)}`);
+        const scheme = u.protocol === 'http:' ? { tag: 'HTTP' } : u.protocol === 'https:' ? { tag: 'HTTPS' } : { tag: 'other', val: u.protocol.slice(0, -1) };
+        assert.deepEqual(targetOf(url, host, origin), { path: u.pathname + u.search, authority: u.host, scheme }, `${url} on ${String(host)}`);
+      }
+    }
+  });
+
+  it('answers 400 to a request-target no URL has, and goes on serving', async () => {
+    for (const s of [await server(), await webServer()]) {
+      try {
+        const bad = await rawCall(s, 'GET http://[::1/x HTTP/1.1\r\nHost: h\r\n\r\n');
+        assert.match(bad, /^HTTP\/1\.1 400 Bad Request\r\n/);
+        assert.ok(bad.endsWith('\r\n\r\nthe request target is not a URL\n'));
+        assert.equal((await call(s, '/hello')).body, 'hello, world\n');
+      } finally {
+        await s.close();
       }
     }
   });

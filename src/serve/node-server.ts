@@ -16,7 +16,8 @@ import type { FieldEntry } from '../wasi/p2/http/fields.ts';
 import type { ChunkReader } from '../wasi/p2/http/stream-input.ts';
 import type { Answer, Exchange } from './exchange.ts';
 import type { Handler } from './handler.ts';
-import { bodyInput, bytes, HOP_BY_HOP } from './incoming.ts';
+import type { Scheme } from '../wasi/p2/http/types.ts';
+import { bodyInput, bytes, HOP_BY_HOP, schemeOf } from './incoming.ts';
 import { latin1, NULL_BODY } from './outgoing.ts';
 import { setTrailers, trailersOf } from './trailers.ts';
 
@@ -301,17 +302,28 @@ function authorityOf(host: string): string | undefined {
   return a;
 }
 
-/** The path with query and the authority of a request, as the standard Request path reads them. */
-export function targetOf(url: string, host: string | undefined, origin: string): { readonly path: string; readonly authority: string } {
+export interface Target {
+  readonly path: string;
+  readonly authority: string;
+  readonly scheme: Scheme;
+}
+
+const HTTP: Scheme = { tag: 'HTTP' };
+
+/**
+ * The path with query, authority and scheme of a request, as the standard Request path reads
+ * them (an absolute-form target names its own); throws a TypeError for a target no URL has.
+ */
+export function targetOf(url: string, host: string | undefined, origin: string): Target {
   const authority = host === undefined ? undefined : authorityOf(host);
-  if (authority !== undefined && PLAIN_TARGET.test(url) && !DOT_SEGMENT.test(url) && !url.endsWith('?')) return { path: url, authority };
+  if (authority !== undefined && PLAIN_TARGET.test(url) && !DOT_SEGMENT.test(url) && !url.endsWith('?')) return { path: url, authority, scheme: HTTP };
   let u: URL;
   try {
     u = new URL(url, host === undefined ? origin : `http://${host}`);
   } catch {
     u = new URL(url, origin);
   }
-  return { path: u.pathname + u.search, authority: u.host };
+  return { path: u.pathname + u.search, authority: u.host, scheme: schemeOf(u.protocol) };
 }
 
 const NO_TRAILERS: Promise<undefined> = Promise.resolve(undefined);
@@ -319,7 +331,7 @@ const NO_TRAILERS: Promise<undefined> = Promise.resolve(undefined);
 /** The Exchange for what node:http received. */
 export function exchangeOfNode(req: IncomingMessage, origin: string): Exchange {
   const method = req.method ?? 'GET';
-  const { path, authority } = targetOf(req.url ?? '/', req.headers.host, origin);
+  const { path, authority, scheme } = targetOf(req.url ?? '/', req.headers.host, origin);
   const hasBody = !NO_BODY.has(method);
   const chunks = hasBody ? chunksOf(req) : undefined;
   const trailers = !hasBody ? undefined : new Promise<readonly FieldEntry[] | undefined>((resolve) => {
@@ -329,7 +341,7 @@ export function exchangeOfNode(req: IncomingMessage, origin: string): Exchange {
   return {
     method,
     path,
-    scheme: { tag: 'HTTP' },
+    scheme,
     authority,
     headers: () => fieldsOfRaw(req.rawHeaders, true),
     contentLength: req.headers['content-length'],
@@ -427,10 +439,20 @@ export async function listen(handler: Handler, options: ListenOptions): Promise<
   // The handler answers every request itself; a failure here is a bug, kept to one connection.
   const fail = (res: ServerResponse) => (e: unknown) => { res.destroy(e instanceof Error ? e : new Error(String(e))); };
   const serve = handler.serve;
-  const server = createServer({ requireHostHeader: false }, serve === undefined ? (req, res) => {
-    handler(requestOf(req, origin)).then((response) => writeResponse(response, res), fail(res)).catch(() => res.destroy());
-  } : (req, res) => {
-    serve(exchangeOfNode(req, origin)).then((answer) => writeAnswer(answer, res), fail(res)).catch(() => res.destroy());
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
+    let answered: Promise<void>;
+    try {
+      answered = serve === undefined
+        ? handler(requestOf(req, origin)).then((response) => writeResponse(response, res), fail(res))
+        : serve(exchangeOfNode(req, origin)).then((answer) => writeAnswer(answer, res), fail(res));
+    } catch {
+      // A request-target no URL has (`GET http://[::1/ HTTP/1.1`): one bad request must not
+      // take the server down.
+      res.shouldKeepAlive = false;
+      void writeAnswer({ kind: 'host', status: 400, text: 'the request target is not a URL\n' }, res);
+      return;
+    }
+    answered.catch(() => res.destroy());
   });
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
