@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './command.ts';
-import { formatAccess, isolationNote, parseAddr, parseDuration, parseServeArgs, parseSize } from './serve.ts';
+import { batchedLines, formatAccess, isolationNote, parseAddr, parseDuration, parseServeArgs, parseSize } from './serve.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -61,6 +61,21 @@ describe('tessera serve options', () => {
 });
 
 describe('tessera serve start-up', () => {
+  it('writes access log lines together once the event loop turns, or at once when flushed', async () => {
+    const writes: string[] = [];
+    const log = batchedLines((t) => writes.push(t));
+    log.line('a\n');
+    log.line('b\n');
+    assert.deepEqual(writes, []);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(writes, ['a\nb\n']);
+    log.line('c\n');
+    log.flush();
+    assert.deepEqual(writes, ['a\nb\n', 'c\n']);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(writes, ['a\nb\n', 'c\n']);
+  });
+
   it('explains itself with --help', () => {
     const r = tessera(['serve', '--help']);
     assert.equal(r.status, 0);

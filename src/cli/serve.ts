@@ -170,6 +170,33 @@ export function formatAccess(e: AccessLogEntry, now = new Date()): string {
   return `${now.toISOString()} ${e.method} ${e.path} ${e.status} ${e.bytes}B ${e.durationMs.toFixed(1)}ms${e.note === undefined ? '' : ` (${e.note})`}`;
 }
 
+/**
+ * Lines written together once per turn of the event loop instead of one write (a system call)
+ * each: the access log of a busy server, where a write per request cost a fifth to a third of
+ * its requests per second (loopback, a hello component). `flush` writes what is pending now.
+ */
+export function batchedLines(write: (text: string) => void): { line(text: string): void; flush(): void } {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  return {
+    line(text) {
+      pending.push(text);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}
+
 function startupMessage(e: unknown): string | undefined {
   if (e instanceof LinkError) return e.message.replace(/^missing import/, 'the component imports what this host does not have: missing import');
   if (e instanceof ValidationError || e instanceof GuestError || e instanceof MemoryCapError) return e.message;
@@ -213,6 +240,7 @@ async function serveMain(args: string[]): Promise<number> {
   }
   const { network, http } = await grantedNetwork(policy);
   const stderr = process.stderr;
+  const access = batchedLines((text) => stderr.write(text));
   let handler: Handler;
   let server: Awaited<ReturnType<typeof import('../serve/node-server.ts').listen>>;
   try {
@@ -222,7 +250,7 @@ async function serveMain(args: string[]): Promise<number> {
       imports: { ...(caps.keyvalue.backend.synchronous ? kv : suspendingImports(kv)), ...configImports(caps.config) },
       limits: o.limits,
       ...(o.isolation === undefined ? {} : { isolation: o.isolation }),
-      ...(o.quiet ? {} : { log: (e: AccessLogEntry) => stderr.write(`${formatAccess(e)}\n`) }),
+      ...(o.quiet ? {} : { log: (e: AccessLogEntry) => access.line(`${formatAccess(e)}\n`) }),
     });
     const { listen } = await import('../serve/node-server.ts');
     server = await listen(handler, { host, port });
@@ -238,6 +266,7 @@ async function serveMain(args: string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
+      access.flush();
       if (stopping) {
         stderr.write(`tessera serve: ${signal} again, stopping now\n`);
         process.exit(EXIT_FAILURE);
@@ -252,6 +281,7 @@ async function serveMain(args: string[]): Promise<number> {
   await server.close(o.limits.deadlineMs ?? 30_000);
   await caps.close();
   network?.closeAll();
+  access.flush();
   stderr.write('tessera serve: stopped\n');
   return 0;
 }
