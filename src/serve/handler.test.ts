@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { type AccessLogEntry, createHandler, type Handler, type HandlerOptions } from './handler.ts';
 import { prepareGuest } from './guest.ts';
+import { waitingForTurn } from './outgoing.ts';
 import { setTrailers, trailersOf } from './trailers.ts';
 
 const GUEST = new Uint8Array(readFileSync(new URL('../../test/fixtures/serve/guest.component.wasm', import.meta.url)));
@@ -42,6 +43,20 @@ describe('serving', () => {
     // `served` lives in the guest's linear memory: a fresh instance (with a pooled, zeroed memory) starts at 0.
     for (let i = 0; i < 3; i++) assert.equal(await (await get(h, '/count')).text(), '1\n');
     assert.deepEqual(log.map((e) => [e.method, e.path, e.status, e.bytes]), [['GET', '/hello', 200, 13], ['GET', '/count', 200, 2], ['GET', '/count', 200, 2], ['GET', '/count', 200, 2]]);
+  });
+
+  it('answers a small body whole, and keeps no waiter for the event loop once the guest has finished', async () => {
+    const h = await handler();
+    // One request after the other within microtasks: the event loop never turns meanwhile.
+    for (let i = 0; i < 50; i++) {
+      const r = await get(h, '/hello');
+      assert.equal(r.headers.get('content-type'), 'text/plain');
+      assert.equal(await r.text(), 'hello, world\n');
+    }
+    assert.equal(waitingForTurn(), 0);
+    // A body still being written when the loop turns streams.
+    const slow = await get(h, '/slow/3/10');
+    assert.equal(await slow.text(), 'tick\ntick\ntick\n');
   });
 
   it('reuses an instance up to --max-instance-reuse times when asked', async () => {

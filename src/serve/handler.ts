@@ -26,7 +26,7 @@ import { exchangeOf, incomingRequest } from './incoming.ts';
 import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
 import { MemoryPool } from './memory-pool.ts';
 import { type CoreRecord, ImageCache, Snapshot } from './reset.ts';
-import { type BodyOutcome, GuestBody, responseOf } from './outgoing.ts';
+import { type BodyOutcome, GuestBody, webResponse } from './outgoing.ts';
 
 const MiB = 1 << 20;
 
@@ -287,7 +287,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   }
 
   async function handle(request: Request): Promise<Response> {
-    return responseOf(await serve(exchangeOf(request)));
+    return webResponse(await serve(exchangeOf(request)));
   }
 
   const unlogged = (): void => undefined;

@@ -18,7 +18,7 @@ import type { Answer, Exchange } from './exchange.ts';
 import type { Handler } from './handler.ts';
 import type { Scheme } from '../wasi/p2/http/types.ts';
 import { bodyInput, bytes, HOP_BY_HOP, schemeOf } from './incoming.ts';
-import { latin1, NULL_BODY } from './outgoing.ts';
+import { completeBody, latin1, NULL_BODY } from './outgoing.ts';
 import { setTrailers, trailersOf } from './trailers.ts';
 
 export interface ListenOptions {
@@ -351,16 +351,6 @@ export function exchangeOfNode(req: IncomingMessage, origin: string): Exchange {
   };
 }
 
-/** A promise settled once the event loop has turned (shared by the responses waiting on it). */
-let turn: Promise<void> | undefined;
-
-function nextTurn(): Promise<void> {
-  return turn ??= new Promise<void>((resolve) => setImmediate(() => {
-    turn = undefined;
-    resolve();
-  }));
-}
-
 /** Writes `answer` to `res`; settles when it has been sent, or failed. */
 export async function writeAnswer(answer: Answer, res: ServerResponse): Promise<void> {
   if (answer.kind === 'host') {
@@ -388,11 +378,7 @@ export async function writeAnswer(answer: Answer, res: ServerResponse): Promise<
   // read) goes out in one write with a Content-Length, as a plain node:http server sends it,
   // instead of as chunks: one system call, and no chunked framing. The guest gets until the
   // event loop turns to finish.
-  let all = body.takeComplete();
-  if (all === undefined) {
-    await Promise.race([body.guestDone, nextTurn()]);
-    all = body.takeComplete();
-  }
+  const all = await completeBody(body);
   if (all !== undefined) {
     let size = 0;
     for (const c of all) size += c.length;

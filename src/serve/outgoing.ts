@@ -173,11 +173,85 @@ export class GuestBody {
   }
 }
 
+const macrotask: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => { setImmediate(f); } : (f) => { setTimeout(f, 0); };
+
+/**
+ * Who waits for the event loop to turn, on one macrotask. A waiter whose guest finished first
+ * leaves the set, so requests answered within microtasks (a loop of them in one process never
+ * lets the loop turn) do not pile up behind a turn that has not come.
+ */
+const turnWaiters = new Set<() => void>();
+let turnScheduled = false;
+
+/** How many answers wait for the event loop to turn now (for tests). */
+export function waitingForTurn(): number {
+  return turnWaiters.size;
+}
+
+function onNextTurn(f: () => void): void {
+  turnWaiters.add(f);
+  if (turnScheduled) return;
+  turnScheduled = true;
+  macrotask(() => {
+    turnScheduled = false;
+    const due = [...turnWaiters];
+    turnWaiters.clear();
+    for (const g of due) g();
+  });
+}
+
+/**
+ * The whole body of a guest's answer when the guest finishes it before the event loop turns
+ * (a small answer: how long an adapter gives a guest that has answered), without trailers;
+ * undefined when it streams (nothing is taken then).
+ */
+export function completeBody(body: GuestBody): Promise<Uint8Array[] | undefined> {
+  const all = body.takeComplete();
+  if (all !== undefined) return Promise.resolve(all);
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      turnWaiters.delete(settle);
+      resolve(body.takeComplete());
+    };
+    void body.guestDone.then(settle, settle);
+    onNextTurn(settle);
+  });
+}
+
 function plainText(status: number, body: string): Response {
   return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
-/** The standard Response for an answer. */
+function joined(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * The standard Response for an answer, its body whole when the guest finishes it before the
+ * event loop turns (cheaper than a stream for every reader), else streamed (`responseOf`).
+ */
+export async function webResponse(answer: Answer): Promise<Response> {
+  if (answer.kind === 'guest' && !NULL_BODY.has(answer.status)) {
+    const all = await completeBody(answer.body);
+    // The chunks are copies the pipe made (ArrayBuffer-backed).
+    if (all !== undefined) return new Response(joined(all) as Uint8Array<ArrayBuffer>, { status: answer.status, headers: headersOf(answer.headers) });
+  }
+  return responseOf(answer);
+}
+
+/** The standard Response for an answer, its body streamed as the client reads it. */
 export function responseOf(answer: Answer): Response {
   if (answer.kind === 'host') return plainText(answer.status, answer.text);
   const { status, body } = answer;
