@@ -1,6 +1,7 @@
 // createHandler: a wasi:http/proxy component as a function from a standard Request to a
-// standard Response, so any server can host it through a thin adapter (src/serve/node-server.ts
-// for node:http). The component is compiled and linked once; each request runs in an instance
+// standard Response, so any server can host it through a thin adapter; its core, `serve`,
+// takes and gives the same without web objects (src/serve/exchange.ts), which is how the
+// node:http adapter (src/serve/node-server.ts) reaches it. The component is compiled and linked once; each request runs in an instance
 // as it was right after instantiation: by default one put back exactly in that state after its
 // last request (src/serve/reset.ts), else a new one (isolation 'fresh', or a guest whose state
 // cannot be reset); opted into, one instance serves a bounded number of requests before that
