@@ -180,6 +180,24 @@ describe('node:http adapter', () => {
     }
   });
 
+  it('ends a request whose client leaves in the middle of its body, not at the deadline', async () => {
+    const log: AccessLogEntry[] = [];
+    const s = await server({ log: (e) => log.push(e), limits: { deadlineMs: 5000 } });
+    try {
+      const c = connect(s.address.port, '127.0.0.1');
+      c.on('error', () => undefined);
+      c.write('POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\n0123456789');
+      await new Promise((r) => setTimeout(r, 100));
+      c.destroy();
+      while (log.length === 0) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(log[0].path, '/echo');
+      assert.match(log[0].note ?? '', /closed/);
+      assert.equal((await call(s, '/hello')).body, 'hello, world\n');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('reads request targets and hosts as the URL parser does', () => {
     const origin = 'http://127.0.0.1:8080';
     const hosts = [undefined, 'h', 'Example.COM:80', 'h:8080', 'h:008080', '127.0.0.1:3000', '[::1]:3000', '0x7f.1', 'a.b.1', 'bad host', 'xn--nxasmq6b.com'];

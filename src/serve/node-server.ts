@@ -214,6 +214,11 @@ function chunksOf(req: IncomingMessage): ChunkReader {
   req.once('end', () => { ended = true; wake?.(); });
   req.once('error', (e) => { failure ??= e; wake?.(); });
   req.once('aborted', () => { failure ??= new Error('the client aborted the request'); wake?.(); });
+  req.once('close', () => {
+    if (ended || cancelled) return;
+    failure ??= new Error('the connection closed before the request body ended');
+    wake?.();
+  });
   type Read = ReadableStreamReadResult<Uint8Array>;
   const next = (): Read | undefined => {
     const c = queue.shift();
