@@ -19,7 +19,7 @@ import { type OutgoingResponse, ResponseOutparam } from '../wasi/p2/http/types.t
 import type { HttpErrorCode } from '../wasi/p2/http/transport.ts';
 import type { Result } from '../wasi/p2/result.ts';
 import { Deadlines, guardedImports, interruptImports, type Occupied, RequestContext, sleepAsync, waitingFunctions } from './context.ts';
-import { Busy, Gate } from './gate.ts';
+import { Admission, type Admitted } from './admission.ts';
 import { isServiceExport, type PreparedGuest, prepareGuest } from './guest.ts';
 import { createServiceHandler } from './service-p3.ts';
 import type { Answer, Exchange } from './exchange.ts';
@@ -157,7 +157,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   const base: Record<string, Readonly<Record<string, unknown>>> = { ...wasi.importsFor(guest.compiled) as Record<string, Readonly<Record<string, unknown>>>, ...options.imports };
   const waiting = waitingFunctions(base);
   const pool = new MemoryPool(maxConcurrency + 4);
-  const gate = new Gate(maxConcurrency, limits.maxQueue ?? 256, deadlineMs);
+  const admission = new Admission({ maxConcurrency, maxQueue: limits.maxQueue ?? 256, deadlineMs, maxRequestBody }, options.log);
   const deadlines = new Deadlines();
   const readyTarget = Math.max(0, Math.min(limits.readyInstances ?? Math.min(maxConcurrency, 16), maxConcurrency));
   // Instances in their state right after instantiation (new or reset), and instances part
@@ -166,16 +166,12 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   const ready: Instance[] = [];
   const reused: Instance[] = [];
   const images = new ImageCache();
-  const log = options.log;
   let isolation: Isolation = options.isolation ?? 'reset';
   let why: string | undefined = isolation === 'reset' ? guest.unresettable : undefined;
   if (why !== undefined) isolation = 'fresh';
   const stats = { instantiated: 0, resets: 0, discarded: 0, lastDiscard: undefined as string | undefined };
-  let draining = false;
-  let inFlight = 0;
   let warming = 0;
   let warmFailed = false;
-  let drained: (() => void) | undefined;
 
   async function instantiate(ctx: RequestContext): Promise<Instance> {
     const memories: { slot: MemorySlot; memory: WebAssembly.Memory }[] = [];
@@ -232,12 +228,12 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
 
   /** Makes instances ahead of requests, in the background, until `readyTarget` are ready. */
   function warm(): void {
-    while (!draining && !warmFailed && ready.length + warming < readyTarget) {
+    while (!admission.draining && !warmFailed && ready.length + warming < readyTarget) {
       warming++;
       instantiate(new RequestContext(performance.now() + deadlineMs)).then((inst) => {
         warming--;
         inst.ctx = undefined;
-        if (draining) discard(inst, true, undefined);
+        if (admission.draining) discard(inst, true, undefined);
         else ready.push(inst);
       }, () => {
         // Not on a request's path: the next request instantiates (and reports) itself.
@@ -262,7 +258,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
     inst.ctx = undefined;
     if (!normal) {
       discard(inst, false, 'the request failed');
-    } else if (draining) {
+    } else if (admission.draining) {
       discard(inst, true, undefined);
     } else if (inst.uses < maxReuse) {
       reused.push(inst);
@@ -282,48 +278,18 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
     warm();
   }
 
-  function done(): void {
-    inFlight--;
-    if (inFlight === 0 && drained !== undefined) drained();
-  }
-
   async function handle(request: Request): Promise<Response> {
     return webResponse(await serve(exchangeOf(request)));
   }
 
-  const unlogged = (): void => undefined;
-
   async function serve(exchange: Exchange): Promise<Answer> {
-    const started = performance.now();
-    let logged = false;
-    const finish = log === undefined ? unlogged : (status: number, bytes: number, note?: string) => {
-      if (logged) return;
-      logged = true;
-      log({ method: exchange.method, path: exchange.path, status, bytes, durationMs: performance.now() - started, ...(note === undefined ? {} : { note }) });
-    };
-    const refuse = (status: number, body: string, note: string): Answer => {
-      finish(status, body.length, note);
-      return text(status, body);
-    };
-    if (draining) return refuse(503, 'the server is shutting down\n', 'shutting down');
-    const declared = exchange.contentLength;
-    if (declared !== undefined && Number(declared) > maxRequestBody) {
-      exchange.refuse();
-      return refuse(413, `the request body is larger than ${maxRequestBody} bytes\n`, 'request body too large');
-    }
-    inFlight++;
-    try {
-      const wait = gate.enter();
-      if (wait !== undefined) await wait;
-    } catch (e) {
-      done();
-      if (e instanceof Busy) return refuse(503, 'the server is busy, try again\n', e.message);
-      throw e;
-    }
-    return run(exchange, started, finish);
+    let admitted = admission.admit(exchange);
+    if (admitted instanceof Promise) admitted = await admitted;
+    if (admitted.kind !== 'admitted') return admitted;
+    return run(exchange, admitted);
   }
 
-  async function run(exchange: Exchange, started: number, finish: (status: number, bytes: number, note?: string) => void): Promise<Answer> {
+  async function run(exchange: Exchange, { started, finish }: Admitted): Promise<Answer> {
     const ctx = new RequestContext(started + deadlineMs);
     deadlines.add(ctx);
     let inst: Instance;
@@ -333,8 +299,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
       inst = next ?? await instantiate(ctx);
     } catch (e) {
       deadlines.remove(ctx);
-      gate.leave();
-      done();
+      admission.leave();
       finish(500, 0, `instantiation failed: ${describe(e)}`);
       return text(500, 'the component could not be instantiated\n');
     }
@@ -388,8 +353,7 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
       const pipe = outgoing?.target.body?.pipe;
       if (pipe !== undefined && !pipe.ended) pipe.abort(new IoError('the handler returned without finishing the response body'));
       release(inst, normal);
-      gate.leave();
-      done();
+      admission.leave();
     };
     inst.running = true;
     inst.sliceStart = performance.now();
@@ -413,16 +377,15 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   // Getters are defined, not assigned (Object.assign would copy their values once).
   return Object.defineProperties(handle, {
     serve: { value: serve },
-    inFlight: { get: () => inFlight },
+    inFlight: { get: () => admission.inFlight },
     isolation: { get: () => (why === undefined ? { mode: isolation } : { mode: isolation, why }) },
     stats: { get: () => ({ ...stats }) },
     drain: {
       value: (): Promise<void> => {
-        draining = true;
+        const drained = admission.drain();
         ready.length = 0;
         reused.length = 0;
-        if (inFlight === 0) return Promise.resolve();
-        return new Promise<void>((resolve) => { drained = resolve; });
+        return drained;
       },
     },
   }) as Handler;

@@ -25,9 +25,9 @@ import type { HttpErrorCode } from '../wasi/p2/http/transport.ts';
 import { WasiP3 } from '../wasi/p3/host.ts';
 import { bytesOf, type Contents, Fields, Request as P3Request, type Response as P3Response, type TrailersResult } from '../wasi/p3/http/index.ts';
 import { type Occupied, RequestContext } from './context.ts';
-import { Busy, Gate } from './gate.ts';
+import { Admission, type Admitted } from './admission.ts';
 import type { PreparedGuest } from './guest.ts';
-import type { AccessLogEntry, Handler, HandlerOptions, ServeLimits } from './handler.ts';
+import type { Handler, HandlerOptions, ServeLimits } from './handler.ts';
 import { fieldsOf } from './incoming.ts';
 import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
 import { interruptImports } from './context.ts';
@@ -162,13 +162,9 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
   const maxResponseBody = limits.maxResponseBodyBytes ?? 256 * MiB;
   const w = options.wasi ?? {};
   const pool = new MemoryPool(Math.ceil(maxConcurrency / maxShared) + 4);
-  const gate = new Gate(maxConcurrency, limits.maxQueue ?? 256, deadlineMs);
-  const log = options.log ?? (() => undefined);
+  const admission = new Admission({ maxConcurrency, maxQueue: limits.maxQueue ?? 256, deadlineMs, maxRequestBody }, options.log);
   const instances: Instance[] = [];
   const stats = { instantiated: 0, resets: 0, discarded: 0, lastDiscard: undefined as string | undefined };
-  let draining = false;
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
 
   function create(): Instance {
     const timers = new Set<() => void>();
@@ -236,7 +232,7 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
 
   function settleInstance(inst: Instance): void {
     if (inst.active.size === 0 && inst.lingering === 0) inst.ctx = undefined;
-    if ((inst.retired || inst.broken || draining) && inst.active.size === 0) drop(inst);
+    if ((inst.retired || inst.broken || admission.draining) && inst.active.size === 0) drop(inst);
   }
 
   /** A trap (or a failure to instantiate): every request on the instance ends, the instance goes. */
@@ -258,48 +254,23 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
   // Linked once now, so a missing import is a start-up error; that instance serves first.
   await create().ready;
 
-  function done(): void {
-    inFlight--;
-    if (inFlight === 0 && drained !== undefined) drained();
-  }
-
   async function handle(request: Request): Promise<Response> {
-    const started = performance.now();
     let path = '/';
     let url: URL | undefined;
     try {
       url = new URL(request.url);
       path = url.pathname + url.search;
     } catch { /* logged as / */ }
-    let logged = false;
-    const finish = (status: number, bytes: number, note?: string) => {
-      if (logged) return;
-      logged = true;
-      log({ method: request.method, path, status, bytes, durationMs: performance.now() - started, ...(note === undefined ? {} : { note }) } satisfies AccessLogEntry);
-    };
-    const refuse = (status: number, body: string, note: string): Response => {
-      finish(status, body.length, note);
-      return text(status, body);
-    };
-    if (draining) return refuse(503, 'the server is shutting down\n', 'shutting down');
-    const declared = request.headers.get('content-length');
-    if (declared !== null && Number(declared) > maxRequestBody) {
-      void request.body?.cancel().catch(() => undefined);
-      return refuse(413, `the request body is larger than ${maxRequestBody} bytes\n`, 'request body too large');
-    }
-    inFlight++;
-    try {
-      const wait = gate.enter();
-      if (wait !== undefined) await wait;
-    } catch (e) {
-      done();
-      if (e instanceof Busy) return refuse(503, 'the server is busy, try again\n', e.message);
-      throw e;
-    }
-    return run(request, url, path, started, finish);
+    let admitted = admission.admit({
+      method: request.method, path, contentLength: request.headers.get('content-length') ?? undefined,
+      refuse: () => { void request.body?.cancel().catch(() => undefined); },
+    });
+    if (admitted instanceof Promise) admitted = await admitted;
+    if (admitted.kind !== 'admitted') return text(admitted.status, admitted.kind === 'host' ? admitted.text : '');
+    return run(request, url, path, admitted);
   }
 
-  function run(request: Request, url: URL | undefined, path: string, started: number, finish: (status: number, bytes: number, note?: string) => void): Promise<Response> {
+  function run(request: Request, url: URL | undefined, path: string, { started, finish }: Admitted): Promise<Response> {
     const inst = pick();
     inst.uses++;
     if (inst.uses >= maxReuse) inst.retired = true;
@@ -320,8 +291,7 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
       body.cancel();
       inst.active.delete(flight);
       if (!normal) inst.lingering++;
-      gate.leave();
-      done();
+      admission.leave();
       settleInstance(inst);
     };
     const answer = (status: number, text_: string, note: string) => {
@@ -475,20 +445,19 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
   }
 
   return Object.defineProperties(handle, {
-    inFlight: { get: () => inFlight },
+    inFlight: { get: () => admission.inFlight },
     // Instances are reused as they are (their state kept), never reset: a 0.3 service is written
     // to serve many requests, at once, in one instance.
     isolation: { get: () => ({ mode: 'fresh', why: `a 0.3 wasi:http/service: an instance serves up to ${maxShared} requests at once and ${maxReuse} in all, as it is` }) },
     stats: { get: () => ({ ...stats }) },
     drain: {
       value: (): Promise<void> => {
-        draining = true;
+        const drained = admission.drain();
         for (const inst of [...instances]) {
           inst.retired = true;
           settleInstance(inst);
         }
-        if (inFlight === 0) return Promise.resolve();
-        return new Promise<void>((resolve) => { drained = resolve; });
+        return drained;
       },
     },
   }) as Handler;
