@@ -5,7 +5,6 @@
 import type { FieldEntry } from '../wasi/p2/http/fields.ts';
 import type { StreamInput } from '../wasi/p2/http/stream-input.ts';
 import type { Scheme } from '../wasi/p2/http/types.ts';
-import type { GuestBody } from './outgoing.ts';
 
 /** A request a server received. */
 export interface Exchange {
@@ -26,7 +25,28 @@ export interface Exchange {
   refuse(): void;
 }
 
+/**
+ * The body of a guest's answer as an adapter sends it: a 0.2 guest's outgoing-body
+ * (GuestBody, src/serve/outgoing.ts) or a 0.3 guest's stream<u8> and trailers future
+ * (ServiceBody, src/serve/service-p3-body.ts). Exactly one of `takeComplete` (when it gives
+ * the body), `read` to its end or failure, `cancel` or `discard` ends it.
+ */
+export interface AnswerBody {
+  /** Settles when `takeComplete` may have become possible (the guest is done with the body). */
+  readonly guestDone: Promise<unknown>;
+  /** The trailers the guest finished the body with, once `read` has reached its end. */
+  readonly trailers: readonly FieldEntry[] | undefined;
+  /** The whole body when the guest has finished it already, without trailers and within the cap; else undefined (nothing taken). */
+  takeComplete(): Uint8Array[] | undefined;
+  /** The next chunk, or undefined at the end; throws when the body failed. */
+  read(): Promise<Uint8Array | undefined>;
+  /** The client went away. */
+  cancel(reason?: unknown): void;
+  /** A status that has no body: whatever the guest writes is dropped. */
+  discard(): Promise<void>;
+}
+
 /** The answer to an Exchange: the server's own (plain text), or the guest's. */
 export type Answer =
   | { readonly kind: 'host'; readonly status: number; readonly text: string }
-  | { readonly kind: 'guest'; readonly status: number; readonly headers: readonly FieldEntry[]; readonly body: GuestBody };
+  | { readonly kind: 'guest'; readonly status: number; readonly headers: readonly FieldEntry[]; readonly body: AnswerBody };

@@ -7,6 +7,6 @@ export { type AccessLogEntry, createHandler, type Handler, type HandlerOptions, 
 export { GuestError, type PreparedGuest, prepareGuest, type PrepareOptions } from './guest.ts';
 export { MemoryCapError } from './instrument.ts';
 export { setTrailers, trailersOf } from './trailers.ts';
-export type { Answer, Exchange } from './exchange.ts';
+export type { Answer, AnswerBody, Exchange } from './exchange.ts';
 export type { GuestBody } from './outgoing.ts';
 export { suspendingImports } from './capabilities-imports.ts';

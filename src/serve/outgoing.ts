@@ -7,7 +7,7 @@ import { IoError } from '../wasi/p2/io/error.ts';
 import type { BodyPipe } from '../wasi/p2/http/body.ts';
 import type { FieldEntry } from '../wasi/p2/http/fields.ts';
 import type { OutgoingResponse } from '../wasi/p2/http/types.ts';
-import type { Answer } from './exchange.ts';
+import type { Answer, AnswerBody } from './exchange.ts';
 import { setTrailers } from './trailers.ts';
 
 /** Statuses whose responses have no body (fetch refuses one). */
@@ -50,7 +50,7 @@ export function responseTooLarge(size: number): IoError {
  * The body of the guest's response, read chunk by chunk as the client takes it, or all at
  * once when the guest has finished it already (a small answer). Its outcome is reported once.
  */
-export class GuestBody {
+export class GuestBody implements AnswerBody {
   readonly #res: OutgoingResponse;
   readonly #options: ResponseOptions;
   readonly #limit: number;
@@ -205,7 +205,7 @@ function onNextTurn(f: () => void): void {
  * (a small answer: how long an adapter gives a guest that has answered), without trailers;
  * undefined when it streams (nothing is taken then).
  */
-export function completeBody(body: GuestBody): Promise<Uint8Array[] | undefined> {
+export function completeBody(body: AnswerBody): Promise<Uint8Array[] | undefined> {
   const all = body.takeComplete();
   if (all !== undefined) return Promise.resolve(all);
   return new Promise((resolve) => {

@@ -1,8 +1,11 @@
 // createHandler for a `wasi:http/service` component (WASI 0.3: it exports
-// `wasi:http/handler@0.3.x`, whose `handle` is an async function): a standard Request becomes
-// the 0.3 `request` resource (its body a stream<u8> the guest reads as the client sends it, its
-// trailers a future), and the `response` the guest returns becomes a standard Response (its
-// body stream read as the client takes it, its trailers future sent after it).
+// `wasi:http/handler@0.3.x`, whose `handle` is an async function). Its core, `serve`, takes an
+// Exchange and gives an Answer (src/serve/exchange.ts), as handler.ts's does, so the node:http
+// adapter reaches it without web objects; the function over a standard Request and Response
+// is that core too. The request becomes the 0.3 `request` resource (its body a stream<u8> the
+// guest reads as the client sends it, its trailers a future), and the `response` the guest
+// returns the answer (its body stream read as the client takes it, its trailers future sent
+// after it): src/serve/service-p3-body.ts. Admission is handler.ts's (src/serve/admission.ts).
 //
 // The export is async, so one instance may serve several requests at once, each a task of its
 // own (https://github.com/WebAssembly/WASI/blob/v0.3.0/proposals/http/wit/worlds.wit, "Concurrent
@@ -23,21 +26,20 @@ import { instantiateComponent } from '../component/link/index.ts';
 import { defaultClocks } from '../wasi/shared/clocks.ts';
 import type { HttpErrorCode } from '../wasi/p2/http/transport.ts';
 import { WasiP3 } from '../wasi/p3/host.ts';
-import { bytesOf, type Contents, Fields, Request as P3Request, type Response as P3Response, type TrailersResult } from '../wasi/p3/http/index.ts';
+import { Fields, Request as P3Request, type Response as P3Response } from '../wasi/p3/http/index.ts';
 import { type Occupied, RequestContext } from './context.ts';
 import { Admission, type Admitted } from './admission.ts';
 import type { PreparedGuest } from './guest.ts';
 import type { Handler, HandlerOptions, ServeLimits } from './handler.ts';
-import { fieldsOf } from './incoming.ts';
+import type { Answer, Exchange } from './exchange.ts';
+import { exchangeOf } from './incoming.ts';
 import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
 import { interruptImports } from './context.ts';
 import { MemoryPool } from './memory-pool.ts';
-import { headersOf } from './outgoing.ts';
-import { setTrailers, trailersOf } from './trailers.ts';
+import { webResponse } from './outgoing.ts';
+import { errorCodeText, requestBody, ServiceBody } from './service-p3-body.ts';
 
 const MiB = 1 << 20;
-/** Statuses whose responses have no body (fetch refuses one). */
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 /** wasmtime serve's defaults for a 0.3 component. */
 export const DEFAULT_INSTANCE_REUSE = 128;
@@ -77,78 +79,10 @@ interface Instance extends Occupied {
   broken: boolean;
 }
 
-function text(status: number, body: string): Response {
-  return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-}
-
 function describe(e: unknown): string {
   if (e instanceof Trap) return `trap: ${e.message}`;
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return String(e);
-}
-
-function errorCodeText(code: HttpErrorCode): string {
-  return code.val === undefined ? code.tag : `${code.tag}(${typeof code.val === 'object' ? JSON.stringify(code.val, (_, v: unknown) => typeof v === 'bigint' ? Number(v) : v) : String(code.val)})`;
-}
-
-function schemeOf(protocol: string): { tag: 'HTTP' } | { tag: 'HTTPS' } | { tag: 'other'; val: string } {
-  if (protocol === 'http:') return { tag: 'HTTP' };
-  if (protocol === 'https:') return { tag: 'HTTPS' };
-  return { tag: 'other', val: protocol.slice(0, -1) };
-}
-
-/**
- * The request's body as the guest reads it: chunks as the client sends them, at most `limit`
- * bytes (more end the stream, and the trailers future says HTTP-request-body-size); the
- * trailers once the body has been read to its end.
- */
-function requestBody(request: Request, limit: number): { contents: Contents | undefined; trailers: Promise<TrailersResult>; cancel: () => void } {
-  let settle!: (t: TrailersResult) => void;
-  const trailers = new Promise<TrailersResult>((resolve) => { settle = resolve; });
-  const stream = request.body;
-  if (stream === null) {
-    settle({ tag: 'ok', val: undefined });
-    return { contents: undefined, trailers, cancel: () => undefined };
-  }
-  const reader = stream.getReader();
-  let done = false;
-  const cancel = () => {
-    if (done) return;
-    done = true;
-    reader.cancel().catch(() => undefined);
-    settle({ tag: 'err', val: { tag: 'HTTP-request-body-size', val: undefined } });
-  };
-  async function* contents(): AsyncGenerator<Uint8Array> {
-    let total = 0;
-    try {
-      for (;;) {
-        let r: ReadableStreamReadResult<Uint8Array>;
-        try {
-          r = await reader.read();
-        } catch {
-          // The client went away mid-body.
-          cancel();
-          return;
-        }
-        if (r.done) break;
-        total += r.value.length;
-        if (total > limit) {
-          done = true;
-          reader.cancel().catch(() => undefined);
-          settle({ tag: 'err', val: { tag: 'HTTP-request-body-size', val: BigInt(total) } });
-          return;
-        }
-        yield r.value;
-      }
-      done = true;
-      const t = await trailersOf(request)?.catch(() => undefined);
-      settle({ tag: 'ok', val: t === undefined ? undefined : Fields.immutable(fieldsOf(t, false)) });
-    } finally {
-      // The guest dropped the stream before its end: nothing more is received.
-      cancel();
-    }
-  }
-  return { contents: contents(), trailers, cancel };
 }
 
 /** A handler for a prepared `wasi:http/service` guest (createHandler routes here). */
@@ -255,35 +189,30 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
   await create().ready;
 
   async function handle(request: Request): Promise<Response> {
-    let path = '/';
-    let url: URL | undefined;
-    try {
-      url = new URL(request.url);
-      path = url.pathname + url.search;
-    } catch { /* logged as / */ }
-    let admitted = admission.admit({
-      method: request.method, path, contentLength: request.headers.get('content-length') ?? undefined,
-      refuse: () => { void request.body?.cancel().catch(() => undefined); },
-    });
-    if (admitted instanceof Promise) admitted = await admitted;
-    if (admitted.kind !== 'admitted') return text(admitted.status, admitted.kind === 'host' ? admitted.text : '');
-    return run(request, url, path, admitted);
+    return webResponse(await serve(exchangeOf(request)));
   }
 
-  function run(request: Request, url: URL | undefined, path: string, { started, finish }: Admitted): Promise<Response> {
+  async function serve(exchange: Exchange): Promise<Answer> {
+    let admitted = admission.admit(exchange);
+    if (admitted instanceof Promise) admitted = await admitted;
+    if (admitted.kind !== 'admitted') return admitted;
+    return run(exchange, admitted);
+  }
+
+  function run(exchange: Exchange, { started, finish }: Admitted): Promise<Answer> {
     const inst = pick();
     inst.uses++;
     if (inst.uses >= maxReuse) inst.retired = true;
     const ctx = new RequestContext(started + deadlineMs);
     // The instance's fuel check stops its guest at the latest deadline of its requests.
     inst.ctx = ctx;
-    const body = requestBody(request, maxRequestBody);
-    let settle!: (r: Response) => void;
-    const response = new Promise<Response>((resolve) => { settle = resolve; });
+    const body = requestBody(exchange, maxRequestBody);
+    let settle!: (r: Answer) => void;
+    const response = new Promise<Answer>((resolve) => { settle = resolve; });
     let answered = false;
     let ended = false;
-    /** Cuts an answer's body off (once it began); set when it does. */
-    let cut: ((reason: Error) => void) | undefined;
+    /** The answer's body, once it began: cut off when the request fails. */
+    let sending: ServiceBody | undefined;
     const end = (normal: boolean) => {
       if (ended) return;
       ended = true;
@@ -294,18 +223,18 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
       admission.leave();
       settleInstance(inst);
     };
-    const answer = (status: number, text_: string, note: string) => {
+    const answer = (status: number, message: string, note: string) => {
       if (answered) return;
       answered = true;
-      finish(status, text_.length, note);
-      settle(text(status, text_));
+      finish(status, message.length, note);
+      settle({ kind: 'host', status, text: message });
     };
     const flight: Flight = {
       ctx,
       fail(status, message, note, lingering = true) {
         if (answered) {
           finish(status, 0, note);
-          cut?.(new Error(note));
+          sending?.cut(new Error(note));
         } else answer(status, message, note);
         end(!lingering);
       },
@@ -327,11 +256,11 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
         return;
       }
       const incoming = P3Request.incoming({
-        method: request.method,
-        scheme: url === undefined ? undefined : schemeOf(url.protocol),
-        authority: url?.host,
-        path,
-        headers: new Fields(fieldsOf(request.headers, true)),
+        method: exchange.method,
+        scheme: exchange.scheme,
+        authority: exchange.authority,
+        path: exchange.path,
+        headers: new Fields([...exchange.headers()]),
       }, { contents: body.contents, trailers: body.trailers, settle: () => undefined, abort: body.cancel });
       let res: P3Response;
       try {
@@ -358,93 +287,30 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
         return;
       }
       answered = true;
-      const h = headersOf(headers.list);
-      const it = bytesOf(out.contents)[Symbol.asyncIterator]();
-      let sent = 0;
-      let resolveTrailers: (t: Headers | undefined) => void = () => undefined;
-      const trailers = new Promise<Headers | undefined>((resolve) => { resolveTrailers = resolve; });
-      const complete = async (): Promise<void> => {
-        // The body is done: the trailers future says whether it ended well.
-        let t: TrailersResult;
-        try {
-          t = await out.trailers;
-        } catch {
-          // The guest's end of the future went away unwritten: its instance trapped.
-          breakInstance(inst, flight, 'the response\'s trailers future was dropped');
-          t = { tag: 'err', val: { tag: 'internal-error', val: 'the response\'s trailers future was dropped' } };
-        }
-        if (t.tag === 'err') throw new Error(`the response failed: ${errorCodeText(t.val)}`);
-        resolveTrailers(t.val === undefined || t.val.list.length === 0 ? undefined : headersOf(t.val.list));
-      };
-      const failed = (e: unknown): Error => {
-        const err = e instanceof Error ? e : new Error(String(e));
-        resolveTrailers(undefined);
-        out.settle({ tag: 'err', val: { tag: 'internal-error', val: err.message } });
-        finish(status, sent, `body: ${err.message}`);
-        end(true);
-        return err;
-      };
-      if (NULL_BODY.has(status)) {
-        // Whatever the guest writes is read and dropped, so it is never held back.
-        void (async () => {
-          for (;;) if ((await it.next()).done === true) break;
-          await complete();
-        })().then(() => {
-          out.settle({ tag: 'ok' });
-          finish(status, 0);
-          end(true);
-        }, failed);
-        settle(new Response(null, { status, headers: h }));
-        return;
-      }
-      const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          cut = (reason) => {
-            controller.error(reason);
-            void it.return?.(undefined);
-          };
-        },
-        async pull(controller) {
-          try {
-            const r = await it.next();
-            if (ended) return;
-            if (r.done === true) {
-              await complete();
-              controller.close();
-              out.settle({ tag: 'ok' });
-              finish(status, sent);
-              end(true);
-              return;
-            }
-            sent += r.value.length;
-            if (sent > maxResponseBody) {
-              void it.return?.(undefined);
-              throw new Error(`the response body is larger than the server sends (${sent} bytes and more)`);
-            }
-            controller.enqueue(r.value);
-          } catch (e) {
-            if (ended) return;
-            controller.error(failed(e));
+      sending = new ServiceBody(out.contents, out.trailers, {
+        maxBodyBytes: maxResponseBody,
+        onTrailersDropped: () => breakInstance(inst, flight, 'the response\'s trailers future was dropped'),
+        onEnd: (o) => {
+          if (o.cancelled === true) {
+            out.settle({ tag: 'err', val: { tag: 'connection-terminated' } });
+            finish(status, o.bytes, 'the client closed the connection');
+          } else if (o.error !== undefined) {
+            out.settle({ tag: 'err', val: { tag: 'internal-error', val: o.error.message } });
+            finish(status, o.bytes, `body: ${o.error.message}`);
+          } else {
+            out.settle({ tag: 'ok' });
+            finish(status, o.bytes);
           }
-        },
-        cancel() {
-          // The client went away: the guest's next write sees its reader gone.
-          void it.return?.(undefined);
-          if (ended) return;
-          resolveTrailers(undefined);
-          out.settle({ tag: 'err', val: { tag: 'connection-terminated' } });
-          finish(status, sent, 'the client closed the connection');
           end(true);
         },
-      }, { highWaterMark: 0 });
-      const web = new Response(stream, { status, headers: h });
-      setTrailers(web, trailers);
-      settle(web);
+      });
+      settle({ kind: 'guest', status, headers: headers.list, body: sending });
     })();
     return response;
   }
 
   return Object.defineProperties(handle, {
+    serve: { value: serve },
     inFlight: { get: () => admission.inFlight },
     // Instances are reused as they are (their state kept), never reset: a 0.3 service is written
     // to serve many requests, at once, in one instance.
