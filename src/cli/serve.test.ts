@@ -51,6 +51,8 @@ describe('tessera serve options', () => {
     assert.equal(isolationNote({ mode: 'reset' }, undefined), 'instances reset between requests');
     assert.equal(isolationNote({ mode: 'fresh' }, 'fresh'), 'a new instance per request');
     assert.equal(isolationNote({ mode: 'fresh', why: 'a memory is shared' }, undefined), 'no resets: a memory is shared');
+    assert.equal(isolationNote({ mode: 'shared', concurrent: 16, reuse: 128, why: 'a 0.3 wasi:http/service' }, undefined),
+      'instances shared by up to 16 requests at once, 128 in all (a 0.3 wasi:http/service)');
   });
 
   it('formats an access log line', () => {

@@ -207,6 +207,7 @@ function startupMessage(e: unknown): string | undefined {
 
 /** How requests get their instances, for the start-up line. */
 export function isolationNote(i: Handler['isolation'], asked: Isolation | undefined): string {
+  if (i.mode === 'shared') return `instances shared by up to ${i.concurrent} requests at once, ${i.reuse} in all (${i.why})`;
   if (i.mode === 'reset') return 'instances reset between requests';
   if (i.why === undefined || asked === 'fresh') return 'a new instance per request';
   return `no resets: ${i.why}`;

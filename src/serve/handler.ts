@@ -66,6 +66,15 @@ export interface ServeLimits {
  */
 export type Isolation = 'reset' | 'fresh';
 
+/**
+ * How requests in effect get their instances: 'reset' or 'fresh' (and why it is 'fresh' when
+ * 'reset' was asked for), or 'shared' for a 0.3 wasi:http/service, whose instances serve up to
+ * `concurrent` requests at once and `reuse` in all, their state kept (src/serve/service-p3.ts).
+ */
+export type IsolationReport =
+  | { readonly mode: Isolation; readonly why?: string }
+  | { readonly mode: 'shared'; readonly concurrent: number; readonly reuse: number; readonly why: string };
+
 /** One line of the access log. */
 export interface AccessLogEntry {
   readonly method: string;
@@ -101,8 +110,8 @@ export interface Handler {
   readonly inFlight: number;
   /** Stops taking requests (503 from now on); settles when those in flight are done. */
   drain(): Promise<void>;
-  /** The isolation in effect, and why it is 'fresh' when 'reset' was asked for. */
-  readonly isolation: { readonly mode: Isolation; readonly why?: string };
+  /** The isolation in effect: IsolationReport. */
+  readonly isolation: IsolationReport;
   /** Instances made, resets done, instances discarded (the last reason kept), so far. */
   readonly stats: { readonly instantiated: number; readonly resets: number; readonly discarded: number; readonly lastDiscard?: string };
 }

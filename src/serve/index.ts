@@ -3,7 +3,7 @@
 // adapter (or `handler.serve`, the same without web objects, src/serve/exchange.ts);
 // src/serve/node-server.ts is the one for node:http, and src/serve/capabilities holds
 // wasi:keyvalue and wasi:config for its guests.
-export { type AccessLogEntry, createHandler, type Handler, type HandlerOptions, type Isolation, type ServeLimits } from './handler.ts';
+export { type AccessLogEntry, createHandler, type Handler, type HandlerOptions, type Isolation, type IsolationReport, type ServeLimits } from './handler.ts';
 export { GuestError, type PreparedGuest, prepareGuest, type PrepareOptions } from './guest.ts';
 export { MemoryCapError } from './instrument.ts';
 export { setTrailers, trailersOf } from './trailers.ts';

@@ -33,6 +33,7 @@ test('tessera serve runs a wasi:http/service component', { timeout: 120_000 }, a
       });
       child!.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
     });
+    assert.match(stderr, /\(instances shared by up to 8 requests at once, 128 in all \(a 0\.3 wasi:http\/service\)\)/);
     const hello = await fetch(`${base}hello`);
     assert.equal(hello.status, 200);
     assert.equal(hello.headers.get('x-tessera'), 'p3');

@@ -47,6 +47,7 @@ describe('createHandler of a wasi:http/service (0.3) component', () => {
 
   it('serves concurrent requests in one instance, up to maxInstanceConcurrentReuse at a time', async () => {
     const handler = await createHandler(SERVICE, { limits: { maxInstanceConcurrentReuse: 4 } });
+    assert.deepEqual(handler.isolation, { mode: 'shared', concurrent: 4, reuse: 128, why: 'a 0.3 wasi:http/service' });
     const bodies = await Promise.all(Array.from({ length: 4 }, () => handler(get('/slow')).then((r) => r.text())));
     // Each request saw the instance's count at its start: 1 to 4, so all four ran in one instance.
     assert.deepEqual(bodies.map((b) => Number(/#(\d+)/.exec(b)?.[1])).sort(), [1, 2, 3, 4]);

@@ -30,7 +30,7 @@ import { Fields, Request as P3Request, type Response as P3Response } from '../wa
 import { type Occupied, RequestContext } from './context.ts';
 import { Admission, type Admitted } from './admission.ts';
 import type { PreparedGuest } from './guest.ts';
-import type { Handler, HandlerOptions, ServeLimits } from './handler.ts';
+import type { Handler, HandlerOptions, IsolationReport, ServeLimits } from './handler.ts';
 import type { Answer, Exchange } from './exchange.ts';
 import { exchangeOf } from './incoming.ts';
 import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
@@ -314,7 +314,7 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
     inFlight: { get: () => admission.inFlight },
     // Instances are reused as they are (their state kept), never reset: a 0.3 service is written
     // to serve many requests, at once, in one instance.
-    isolation: { get: () => ({ mode: 'fresh', why: `a 0.3 wasi:http/service: an instance serves up to ${maxShared} requests at once and ${maxReuse} in all, as it is` }) },
+    isolation: { get: (): IsolationReport => ({ mode: 'shared', concurrent: maxShared, reuse: maxReuse, why: 'a 0.3 wasi:http/service' }) },
     stats: { get: () => ({ ...stats }) },
     drain: {
       value: (): Promise<void> => {
