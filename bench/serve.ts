@@ -18,11 +18,14 @@
 // Environment: TESSERA_SERVE_BASELINE=DIR adds rows for the tessera of another checkout in DIR
 // (say `git archive <commit> | tar -x -C DIR`, node_modules linked), so a change is measured
 // against what it changed in one run; TESSERA_SERVE_JS=0 leaves the JavaScript example out.
+// The 0.3 row serves test/fixtures/serve-p3/service.wat's /hello (a wasi:http/service, shared
+// instances), built by this checkout's parser for both checkouts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, connect } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { jsComponent } from '../scripts/build-js-component.ts';
@@ -92,12 +95,27 @@ async function stop(child: ChildProcess): Promise<void> {
   } catch { /* all gone */ }
 }
 
-function tessera(name: string, extra: string[], component = HELLO, root = ROOT): Server {
+/**
+ * The 0.3 wasi:http/service fixture (test/fixtures/serve-p3/service.wat, component text) as a
+ * .wasm file, built once by this checkout's parser: its /hello route is the 0.3 row.
+ */
+let p3File: string | undefined;
+async function p3Service(): Promise<string> {
+  if (p3File !== undefined) return p3File;
+  const { serviceComponent } = await import('../test/fixtures/serve-p3/service.ts') as { serviceComponent: () => Uint8Array };
+  const file = join(mkdtempSync(join(tmpdir(), 'tessera-bench-p3-')), 'service.wasm');
+  writeFileSync(file, serviceComponent());
+  p3File = file;
+  return file;
+}
+
+function tessera(name: string, extra: string[], component: string | (() => Promise<string>) = HELLO, root = ROOT): Server {
   return {
     name,
     async start() {
       const port = await freePort();
-      const child = node([resolve(root, 'bin/tessera.js'), 'serve', resolve(ROOT, component), '--addr', `127.0.0.1:${port}`, '--quiet', ...extra]);
+      const file = typeof component === 'string' ? component : await component();
+      const child = node([resolve(root, 'bin/tessera.js'), 'serve', resolve(ROOT, file), '--addr', `127.0.0.1:${port}`, '--quiet', ...extra]);
       await accepting(port, child, 30_000);
       return { child, port };
     },
@@ -120,6 +138,10 @@ const SERVERS: readonly Server[] = [
   ...(BASELINE === undefined ? [] : [
     tessera('baseline: tessera serve (reset)', [], HELLO, BASELINE),
     tessera('baseline: tessera serve (reused)', ['--max-instance-reuse', '1000000'], HELLO, BASELINE),
+  ]),
+  { ...tessera('tessera serve, 0.3 service (shared)', [], p3Service), path: '/hello' },
+  ...(BASELINE === undefined ? [] : [
+    { ...tessera('baseline: 0.3 service (shared)', [], p3Service, BASELINE), path: '/hello' },
   ]),
   {
     name: 'jco serve --isolate-requests instance',
