@@ -4,10 +4,11 @@
 // any other Handler.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { type AccessLogEntry, createHandler, type Handler, type HandlerOptions } from './handler.ts';
+import { call, type Reply } from './test-client.ts';
 import { listen, type NodeServer, targetOf } from './node-server.ts';
 
 const GUEST = new Uint8Array(readFileSync(new URL('../../test/fixtures/serve/guest.component.wasm', import.meta.url)));
@@ -46,29 +47,6 @@ function rawCall(s: NodeServer, raw: string, quietMs = 300): Promise<string> {
   });
 }
 
-interface Reply {
-  readonly status: number;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-  readonly trailers: Record<string, string | undefined>;
-}
-
-function call(s: NodeServer, path: string, options: { method?: string; headers?: Record<string, string>; chunks?: string[]; trailers?: Record<string, string> } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: s.address.port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, trailers: res.trailers }));
-      res.on('error', reject);
-      res.on('aborted', () => reject(new Error('aborted')));
-    });
-    req.on('error', reject);
-    for (const c of options.chunks ?? []) req.write(c);
-    if (options.trailers) req.addTrailers(options.trailers);
-    req.end();
-  });
-}
 
 describe('node:http adapter', () => {
   it('serves, streams a chunked upload back with its trailers, and logs each request', async () => {

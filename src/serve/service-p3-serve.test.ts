@@ -3,10 +3,11 @@
 // trailers, a small finished body in one write, the caps, the deadline, a trap, the log, a
 // client leaving mid-body. service-p3.test.ts covers the web Request/Response function.
 import assert from 'node:assert/strict';
-import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
 import { serviceComponent } from '../../test/fixtures/serve-p3/service.ts';
 import { type AccessLogEntry, createHandler, type HandlerOptions } from './handler.ts';
+import { call } from './test-client.ts';
 import { listen, type NodeServer } from './node-server.ts';
 
 const SERVICE = serviceComponent();
@@ -17,29 +18,6 @@ async function server(options: HandlerOptions = {}): Promise<NodeServer> {
   return listen(h, { host: '127.0.0.1', port: 0 });
 }
 
-interface Reply {
-  readonly status: number;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-  readonly trailers: Record<string, string | undefined>;
-}
-
-function call(s: NodeServer, path: string, options: { method?: string; headers?: Record<string, string>; chunks?: string[]; trailers?: Record<string, string> } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: s.address.port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, trailers: res.trailers }));
-      res.on('error', reject);
-      res.on('aborted', () => reject(new Error('aborted')));
-    });
-    req.on('error', reject);
-    for (const c of options.chunks ?? []) req.write(c);
-    if (options.trailers) req.addTrailers(options.trailers);
-    req.end();
-  });
-}
 
 const count = (body: string) => Number(/#(\d+)/.exec(body)?.[1]);
 
