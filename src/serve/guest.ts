@@ -12,7 +12,7 @@ import { validateComponent } from '../component/validate/component.ts';
 import type { Scope } from '../component/validate/scope.ts';
 import { p2Interface } from '../wasi/p2/host.ts';
 import { p3Interface } from '../wasi/p3/host.ts';
-import { instrumentModule, type MemorySlot, type ModuleState } from './instrument.ts';
+import { HOST_MODULE, INTERRUPT, instrumentModule, type MemorySlot, type ModuleState, YIELD } from './instrument.ts';
 
 /** What a rewritten core module needs from the host at instantiation. */
 export interface ModuleNeeds {
@@ -20,6 +20,27 @@ export interface ModuleNeeds {
   readonly memories: readonly MemorySlot[];
   /** The state it exports for resets (absent: none, or the guest was prepared without). */
   readonly state?: ModuleState;
+}
+
+/** The deadline and time-slice checks a rewritten module calls (src/serve/context.ts interruptImports). */
+export interface InterruptImports {
+  readonly interrupt: (depth: number) => number;
+  readonly yield: WebAssembly.ImportValue;
+}
+
+/**
+ * What the host gives a rewritten core module (`needs`: undefined when it was not rewritten):
+ * its interrupt checks and its memories, each taken from `take` (the pool).
+ */
+export function hostCoreImports(needs: ModuleNeeds | undefined, interrupt: InterruptImports, take: (slot: MemorySlot) => WebAssembly.Memory): WebAssembly.Imports | undefined {
+  if (needs === undefined) return undefined;
+  const host: Record<string, WebAssembly.ImportValue> = {};
+  if (needs.interrupt) {
+    host[INTERRUPT] = interrupt.interrupt;
+    host[YIELD] = interrupt.yield;
+  }
+  for (const slot of needs.memories) host[slot.name] = take(slot);
+  return { [HOST_MODULE]: host };
 }
 
 export interface PrepareOptions {

@@ -20,11 +20,11 @@ import type { HttpErrorCode } from '../wasi/p2/http/transport.ts';
 import type { Result } from '../wasi/p2/result.ts';
 import { Deadlines, guardedImports, interruptImports, type Occupied, RequestContext, sleepAsync, waitingFunctions } from './context.ts';
 import { Admission, type Admitted } from './admission.ts';
-import { isServiceExport, type PreparedGuest, prepareGuest } from './guest.ts';
+import { hostCoreImports, isServiceExport, type PreparedGuest, prepareGuest } from './guest.ts';
 import { createServiceHandler } from './service-p3.ts';
 import type { Answer, Exchange } from './exchange.ts';
 import { exchangeOf, incomingRequest } from './incoming.ts';
-import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
+import type { MemorySlot } from './instrument.ts';
 import { MemoryPool } from './memory-pool.ts';
 import { type CoreRecord, ImageCache, Snapshot } from './reset.ts';
 import { type BodyOutcome, GuestBody, webResponse } from './outgoing.ts';
@@ -193,20 +193,12 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
       jspi: true,
       coreImports: (module) => {
         given = [];
-        const needs = guest.needs.get(module);
-        if (needs === undefined) return undefined;
-        const host: Record<string, WebAssembly.ImportValue> = {};
-        if (needs.interrupt) {
-          host[INTERRUPT] = interrupt.interrupt;
-          host[YIELD] = interrupt.yield;
-        }
-        for (const slot of needs.memories) {
+        return hostCoreImports(guest.needs.get(module), interrupt, (slot) => {
           const memory = pool.take(slot);
           memories.push({ slot, memory });
           given.push(memory);
-          host[slot.name] = memory;
-        }
-        return { [HOST_MODULE]: host };
+          return memory;
+        });
       },
       ...(resetting ? { coreInstance: (module: WebAssembly.Module, core: WebAssembly.Instance) => {
         cores.push({ instance: core, state: guest.needs.get(module)?.state, memories: given });

@@ -29,11 +29,11 @@ import { WasiP3 } from '../wasi/p3/host.ts';
 import { Fields, Request as P3Request, type Response as P3Response } from '../wasi/p3/http/index.ts';
 import { type Occupied, RequestContext } from './context.ts';
 import { Admission, type Admitted } from './admission.ts';
-import type { PreparedGuest } from './guest.ts';
+import { hostCoreImports, type PreparedGuest } from './guest.ts';
 import type { Handler, HandlerOptions, IsolationReport, ServeLimits } from './handler.ts';
 import type { Answer, Exchange } from './exchange.ts';
 import { exchangeOf } from './incoming.ts';
-import { HOST_MODULE, INTERRUPT, type MemorySlot, YIELD } from './instrument.ts';
+import type { MemorySlot } from './instrument.ts';
 import { interruptImports } from './context.ts';
 import { MemoryPool } from './memory-pool.ts';
 import { webResponse } from './outgoing.ts';
@@ -123,21 +123,11 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
     const interrupt = interruptImports(inst);
     const ready = instantiateComponent(guest.compiled, { ...wasi.importsFor(guest.compiled), ...options.imports }, {
       jspi: true,
-      coreImports: (module) => {
-        const needs = guest.needs.get(module);
-        if (needs === undefined) return undefined;
-        const host: Record<string, WebAssembly.ImportValue> = {};
-        if (needs.interrupt) {
-          host[INTERRUPT] = interrupt.interrupt;
-          host[YIELD] = interrupt.yield;
-        }
-        for (const slot of needs.memories) {
-          const memory = pool.take(slot);
-          inst.memories.push({ slot, memory });
-          host[slot.name] = memory;
-        }
-        return { [HOST_MODULE]: host };
-      },
+      coreImports: (module) => hostCoreImports(guest.needs.get(module), interrupt, (slot) => {
+        const memory = pool.take(slot);
+        inst.memories.push({ slot, memory });
+        return memory;
+      }),
     }).then(({ exports }) => {
       const handle = (exports[guest.handlerExport] as Record<string, unknown> | undefined)?.handle;
       if (typeof handle !== 'function') throw new Error(`${guest.handlerExport} has no handle function`);
