@@ -2,30 +2,20 @@
 // commands (test/fixtures/wasi-p2) with the flags modules take, --allow-net, and --invoke with
 // WAVE values.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
+import { tesseraRun } from './tessera-process.ts';
 
-const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('fixtures/wasi-p2/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'tessera-run-p2-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs `tessera run ARGS` without blocking this process (a test may serve the guest meanwhile). */
-function tessera(args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, 'run', ...args], { cwd: fixtures, env: { ...process.env, HOST_VAR: 'from host' } });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    p.on('close', (code) => resolve({ code, out, err }));
-    p.stdin.end(input);
-  });
+function tessera(args: string[], input = '') {
+  return tesseraRun(args, { cwd: fixtures, env: { ...process.env, HOST_VAR: 'from host' }, input });
 }
 
 test('a component command: arguments, --env, --argv0, stdin, stdout and stderr', async () => {

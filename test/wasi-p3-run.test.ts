@@ -3,28 +3,19 @@
 // their `wasi:cli/run@0.3.0` export: hello.wat (arguments, stdin, exit statuses) and cat.wat
 // (files of a --dir preopen through wasi:filesystem@0.3.0 streams, copied to stdout).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
+import { tesseraRun } from './tessera-process.ts';
 
-const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('fixtures/wasi-p3/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'tessera-run-p3-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function tessera(args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, 'run', ...args], { cwd: fixtures });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    p.on('close', (code) => resolve({ code, out, err }));
-    p.stdin.end(input);
-  });
+function tessera(args: string[], input = '') {
+  return tesseraRun(args, { cwd: fixtures, input });
 }
 
 test('a 0.3 command: arguments, stdin piped to stdout as a stream, exit statuses', async () => {

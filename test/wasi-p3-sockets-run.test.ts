@@ -2,23 +2,15 @@
 // bin/tessera.js calling exports of test/fixtures/wasi-p3/sockets.wat with --invoke, against
 // a loopback server this test starts. Without --allow-net the guest has no network at all.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { tesseraRun } from './tessera-process.ts';
 
-const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
 const guest = fileURLToPath(new URL('fixtures/wasi-p3/sockets.wat', import.meta.url));
 
-function tessera(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, 'run', ...args, guest]);
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    p.on('close', (code) => resolve({ code, out, err }));
-  });
+function tessera(args: string[]) {
+  return tesseraRun([...args, guest]);
 }
 
 test('tessera run --allow-net grants a 0.3 guest a TCP peer; without it, or for another port, it reaches nothing', async () => {
