@@ -14,19 +14,17 @@ import { WasiExit } from '../../core/errors.ts';
 import { type CompiledComponent, type ComponentInstance, type InstantiateOptions, instantiateComponent, suspendingHost } from '../../component/link/index.ts';
 import { type Clocks, defaultClocks } from '../shared/clocks.ts';
 import { cryptoRandom } from '../shared/random.ts';
-import { EMPTY_INPUT, type InputStream as ByteInput, NULL_OUTPUT } from '../shared/stdio.ts';
-import type { Vfs } from '../vfs/types.ts';
+import { EMPTY_INPUT, NULL_OUTPUT } from '../shared/stdio.ts';
+import { envPairs, preopenList, type WasiHostOptions } from '../shared/host-options.ts';
 import { environment, exit, stdio } from './cli.ts';
 import { monotonicClock, wallClock } from './clocks.ts';
-import { filesystemTypes, type Preopen, preopens } from './filesystem/index.ts';
+import { filesystemTypes, preopens } from './filesystem/index.ts';
 import type { FsContext } from './filesystem/descriptor.ts';
 import { type HttpContext, httpTypes, outgoingHandler } from './http/index.ts';
-import type { HttpTransport } from './http/transport.ts';
 import { IoError } from './io/error.ts';
 import { poll, Pollable } from './io/poll.ts';
 import { type ByteSink, InputStream, OutputStream } from './io/streams.ts';
 import { insecureRandom, insecureSeed, randomInterface } from './random.ts';
-import type { NetBackend } from './sockets/backend.ts';
 import { ipNameLookup } from './sockets/ip-name-lookup.ts';
 import { instanceNetwork, Network, networkInterface, type SocketsContext } from './sockets/network.ts';
 import { NetPolicy } from './sockets/policy.ts';
@@ -45,39 +43,9 @@ for (const m of ['blocking-write-and-flush', 'blocking-flush', 'blocking-write-z
   suspendingHost(OutputStream.prototype[m]);
 }
 
-export interface WasiP2Options {
-  /** argv, program name first. */
-  readonly args?: readonly string[];
-  /** Variables as `{ NAME: value }` or `NAME=value` strings: exactly what the guest sees. */
-  readonly env?: Readonly<Record<string, string>> | readonly string[];
-  /** Directories by guest name (`{ '/data': fs }`), or a list. */
-  readonly preopens?: Readonly<Record<string, Vfs>> | readonly Preopen[];
-  /** What `initial-cwd` answers (default: none, as wasmtime). */
-  readonly cwd?: string;
-  readonly stdin?: ByteInput;
-  readonly stdout?: ByteSink;
-  readonly stderr?: ByteSink;
-  readonly clocks?: Partial<Clocks>;
-  readonly random?: (into: Uint8Array) => void;
-  /** Hosts and ports the guest may reach (`HOST[:PORT]`); none by default. */
-  readonly allowNet?: readonly string[] | NetPolicy;
-  /** Sockets of the platform (src/wasi/p2/node-sockets.ts); without, sockets are `not-supported`. */
-  readonly network?: NetBackend;
-  /** How outgoing HTTP requests are sent (src/wasi/p2/node-http.ts); without, they fail. */
-  readonly http?: HttpTransport;
+export interface WasiP2Options extends WasiHostOptions<ByteSink> {
   /** Waits suspend the guest through JSPI (`instantiate` passes the runtime its `jspi` option). */
   readonly jspi?: boolean;
-}
-
-function envPairs(env: WasiP2Options['env']): [string, string][] {
-  if (env === undefined) return [];
-  if (Array.isArray(env)) {
-    return (env as readonly string[]).map((s) => {
-      const eq = s.indexOf('=');
-      return eq < 0 ? [s, ''] : [s.slice(0, eq), s.slice(eq + 1)];
-    });
-  }
-  return Object.entries(env as Readonly<Record<string, string>>);
 }
 
 /** `wasi:pkg/iface@0.2.N` → `wasi:pkg/iface` when N is any 0.2 release; otherwise undefined. */
@@ -101,9 +69,7 @@ export class WasiP2 {
     const fs: FsContext = { clocks, jspi, hashKey: seed[0] };
     const sockets: SocketsContext = { clocks, jspi, policy, backend: options.network };
     const http: HttpContext = { clocks, jspi, policy, transport: options.http };
-    const list: readonly Preopen[] = options.preopens === undefined ? [] : Array.isArray(options.preopens)
-      ? options.preopens as readonly Preopen[]
-      : Object.entries(options.preopens as Readonly<Record<string, Vfs>>).map(([guest, vfs]) => ({ guest, fs: vfs }));
+    const list = preopenList(options.preopens);
     const std = stdio(fs, {
       stdin: options.stdin ?? EMPTY_INPUT, stdout: options.stdout ?? NULL_OUTPUT, stderr: options.stderr ?? NULL_OUTPUT,
     });

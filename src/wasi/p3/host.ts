@@ -20,42 +20,21 @@ import {
 } from '../../component/link/index.ts';
 import { type Clocks, defaultClocks } from '../shared/clocks.ts';
 import { cryptoRandom } from '../shared/random.ts';
-import { EMPTY_INPUT, type InputStream as ByteInput, NULL_OUTPUT, type OutputStream as ByteOutput } from '../shared/stdio.ts';
-import type { Vfs } from '../vfs/types.ts';
+import { EMPTY_INPUT, NULL_OUTPUT, type OutputStream as ByteOutput } from '../shared/stdio.ts';
+import { envPairs, preopenList, type WasiHostOptions } from '../shared/host-options.ts';
 import type { FsContext } from '../p2/filesystem/descriptor.ts';
 import { environment, exit, stdio } from './cli.ts';
-import { filesystemTypes, type Preopen, preopenList, preopens } from './filesystem/index.ts';
+import { filesystemTypes, preopens } from './filesystem/index.ts';
 import { monotonicClock, randomInterfaces, systemClock } from './clocks-random.ts';
-import type { NetBackend } from '../p2/sockets/backend.ts';
 import { socketsInterfaces } from './sockets/index.ts';
 import { httpInterfaces } from './http/index.ts';
-import type { HttpTransport } from '../p2/http/transport.ts';
 import { NetPolicy } from '../p2/sockets/policy.ts';
 
 /** The 0.3 release these interfaces implement. */
 export const WASI_P3_VERSION = '0.3.0';
 
-export interface WasiP3Options {
-  /** argv, program name first. */
-  readonly args?: readonly string[];
-  /** Variables as `{ NAME: value }` or `NAME=value` strings: exactly what the guest sees. */
-  readonly env?: Readonly<Record<string, string>> | readonly string[];
-  /** Directories by guest name (`{ '/data': fs }`), or a list: the only files the guest reaches. */
-  readonly preopens?: Readonly<Record<string, Vfs>> | readonly Preopen[];
-  /** What `get-initial-cwd` answers (default: none, as wasmtime). */
-  readonly cwd?: string;
-  readonly stdin?: ByteInput;
-  readonly stdout?: ByteOutput;
-  readonly stderr?: ByteOutput;
-  readonly clocks?: Partial<Clocks>;
-  readonly random?: (into: Uint8Array) => void;
-  /** Hosts and ports the guest may reach (`HOST[:PORT]`); none by default (as WasiP2's). */
-  readonly allowNet?: readonly string[] | NetPolicy;
-  /** How wasi:http client requests are sent (src/wasi/p2/node-http.ts); without, they fail. */
-  readonly http?: HttpTransport;
-  /** Sockets of the platform (src/wasi/p2/node-sockets.ts); without, sockets are `not-supported`. */
-  readonly network?: NetBackend;
-}
+/** The same options as WasiP2's (src/wasi/shared/host-options.ts). */
+export type WasiP3Options = WasiHostOptions<ByteOutput>;
 
 /** `wasi:pkg/iface@0.3.N` → `wasi:pkg/iface` when N is any 0.3 release; otherwise undefined. */
 export function p3Interface(name: string): string | undefined {
@@ -71,17 +50,6 @@ export function runExportP3(exports: Readonly<Record<string, unknown>>): (() => 
     if (typeof run === 'function') return run as () => Promise<unknown>;
   }
   return undefined;
-}
-
-function envPairs(env: WasiP3Options['env']): [string, string][] {
-  if (env === undefined) return [];
-  if (Array.isArray(env)) {
-    return (env as readonly string[]).map((s) => {
-      const eq = s.indexOf('=');
-      return eq < 0 ? [s, ''] : [s.slice(0, eq), s.slice(eq + 1)];
-    });
-  }
-  return Object.entries(env as Readonly<Record<string, string>>);
 }
 
 export class WasiP3 {
