@@ -8,16 +8,11 @@
 import type { VT } from '../validate/model.ts';
 import type { CallScope, HandleTable, JsShape, LiftLowerOptions } from './api.ts';
 import { Cx, ptrOps, type Core } from './context.ts';
-import { type AddrType, alignTo, type Flat } from './layout.ts';
-import { compilePlan, type Plan } from './plan.ts';
+import type { AddrType } from './layout.ts';
+import { compilePlan, type Plan, type TupleLayout, tupleLayout } from './plan.ts';
 
-interface TuplePlan {
+interface TuplePlan extends TupleLayout {
   readonly plans: readonly Plan[];
-  readonly flat: readonly Flat[];
-  readonly flatOffsets: readonly number[];
-  readonly memOffsets: readonly number[];
-  readonly size: number;
-  readonly align: number;
 }
 
 const cache = new WeakMap<readonly VT[], Map<string, TuplePlan>>();
@@ -29,20 +24,7 @@ function tuplePlan(types: readonly VT[], encoding: LiftLowerOptions['encoding'],
   let p = byKey.get(key);
   if (p !== undefined) return p;
   const plans = types.map((t) => compilePlan(t, { encoding, camel, addr }));
-  const flat: Flat[] = [];
-  const flatOffsets: number[] = [];
-  const memOffsets: number[] = [];
-  let size = 0;
-  let align = 1;
-  for (const q of plans) {
-    flatOffsets.push(flat.length);
-    flat.push(...q.flat);
-    size = alignTo(size, q.align);
-    memOffsets.push(size);
-    size += q.size;
-    align = Math.max(align, q.align);
-  }
-  p = { plans, flat, flatOffsets, memOffsets, size: alignTo(size, align), align };
+  p = { plans, ...tupleLayout(plans) };
   byKey.set(key, p);
   return p;
 }

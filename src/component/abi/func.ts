@@ -7,8 +7,8 @@ import { ComponentError, LinkError } from '../../core/errors.ts';
 import type { FuncT, VT } from '../validate/model.ts';
 import type { HandleTable, JsShape, LiftLowerOptions } from './api.ts';
 import { Cx, ptrOps, type Core, type PtrOps } from './context.ts';
-import { type AddrType, alignTo, hasHandles, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, shapeOf, usesMemory, type Flat } from './layout.ts';
-import { compilePlan, type Plan, type PlanOptions } from './plan.ts';
+import { type AddrType, hasHandles, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, shapeOf, usesMemory, type Flat } from './layout.ts';
+import { compilePlan, type Plan, type PlanOptions, tupleLayout } from './plan.ts';
 import { canGenerate, generateLift, generateLower, type Factory } from './codegen.ts';
 import { handover, HintLog } from './string-hints.ts';
 import type { Encoding } from './string.ts';
@@ -70,19 +70,7 @@ function build(ft: FuncT, encoding: Encoding, shape: JsShape, addr: AddrType): F
   const o: PlanOptions = { encoding, camel: shape.names === 'camel', addr };
   const params = ft.params.map(([, t]) => compilePlan(t, o));
   const result = ft.result === undefined ? undefined : compilePlan(ft.result, o);
-  const flatOffsets: number[] = [];
-  const memOffsets: number[] = [];
-  const flatParams: Flat[] = [];
-  let size = 0;
-  let align = 1;
-  for (const p of params) {
-    flatOffsets.push(flatParams.length);
-    flatParams.push(...p.flat);
-    size = alignTo(size, p.align);
-    memOffsets.push(size);
-    size += p.size;
-    align = Math.max(align, p.align);
-  }
+  const { flat: flatParams, flatOffsets, memOffsets, size, align } = tupleLayout(params);
   const spillParams = flatParams.length > MAX_FLAT_PARAMS;
   const spillResult = result !== undefined && result.flat.length > MAX_FLAT_RESULTS;
   const resultShape = ft.result === undefined ? undefined : shapeOf(ft.result);
@@ -98,7 +86,7 @@ function build(ft: FuncT, encoding: Encoding, shape: JsShape, addr: AddrType): F
     flatParams,
     spillParams,
     spillResult,
-    tupleSize: alignTo(size, align),
+    tupleSize: size,
     tupleAlign: align,
     paramsUseMemory: spillParams || ft.params.some(([, t]) => usesMemory(t)),
     resultUsesMemory: spillResult || usesMemory(ft.result),

@@ -4,7 +4,7 @@
 // per (encoding, names, address type), so a type shared by many functions compiles once.
 import type { VT } from '../validate/model.ts';
 import type { Core, Cx } from './context.ts';
-import { type AddrType, alignment, elemSize, flatten, shapeOf, type Flat } from './layout.ts';
+import { type AddrType, alignment, alignTo, elemSize, flatten, shapeOf, type Flat } from './layout.ts';
 import { asyncHandlePlan, flagsPlan, handlePlan, primPlan } from './plan-prim.ts';
 import { listPlan } from './plan-list.ts';
 import { recordPlan } from './plan-record.ts';
@@ -84,6 +84,36 @@ function build(t: VT, o: PlanOptions): Plan {
 }
 
 /** For messages about a JavaScript value that does not fit a type. */
+/**
+ * Where each of a tuple's values goes (a function's parameters, an async half): its first
+ * flat slot, its offset in memory, and the tuple's flat types, size and alignment
+ * (CanonicalABI.md, tuples as records).
+ */
+export interface TupleLayout {
+  readonly flat: readonly Flat[];
+  readonly flatOffsets: readonly number[];
+  readonly memOffsets: readonly number[];
+  readonly size: number;
+  readonly align: number;
+}
+
+export function tupleLayout(plans: readonly Plan[]): TupleLayout {
+  const flat: Flat[] = [];
+  const flatOffsets: number[] = [];
+  const memOffsets: number[] = [];
+  let size = 0;
+  let align = 1;
+  for (const q of plans) {
+    flatOffsets.push(flat.length);
+    flat.push(...q.flat);
+    size = alignTo(size, q.align);
+    memOffsets.push(size);
+    size += q.size;
+    align = Math.max(align, q.align);
+  }
+  return { flat, flatOffsets, memOffsets, size: alignTo(size, align), align };
+}
+
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
