@@ -356,13 +356,50 @@ export function exchangeOfNode(req: IncomingMessage, origin: string): Exchange {
   };
 }
 
+/**
+ * Whole responses (head and body in one write) wait for the end of the event loop's turn and
+ * go out together (RATIONALE.md, "Why does `tessera serve` write whole responses at the end
+ * of the event loop's turn?"): on loopback a write that wakes a sleeping client costs a
+ * wake-up, and answering each request as it completes spreads the writes over the turn, so
+ * nearly every one pays it; written back to back, most find the client awake. Under load that
+ * doubled requests per second; with one request in flight it adds nothing but the rest of a
+ * turn that had nothing else to do.
+ */
+interface WholeResponse {
+  readonly res: ServerResponse;
+  readonly status: number;
+  readonly head: string[];
+  readonly body: string | Uint8Array;
+}
+
+const atTurnEnd: WholeResponse[] = [];
+
+function endAtTurnEnd(res: ServerResponse, status: number, head: string[], body: string | Uint8Array): void {
+  atTurnEnd.push({ res, status, head, body });
+  if (atTurnEnd.length === 1) setImmediate(endAll);
+}
+
+function endAll(): void {
+  // Taken first: a response ended here may lead to another being queued for the next turn.
+  const all = atTurnEnd.splice(0);
+  for (const { res, status, head, body } of all) {
+    if (res.destroyed) continue;
+    try {
+      res.writeHead(status, head);
+      res.end(body);
+    } catch (e) {
+      // One response node:http refuses (an invalid header from the guest) is that response's problem.
+      res.destroy(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+}
+
 /** Writes `answer` to `res`; settles when it has been sent, or failed. */
 export async function writeAnswer(answer: Answer, res: ServerResponse): Promise<void> {
   if (answer.kind === 'host') {
     // A body refused unread: the rest of it is not worth reading, so the connection ends here.
     if (answer.status === 413 && !res.req.complete) res.shouldKeepAlive = false;
-    res.writeHead(answer.status, ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(answer.text))]);
-    res.end(answer.text);
+    endAtTurnEnd(res, answer.status, ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(answer.text))], answer.text);
     return;
   }
   const { status, body } = answer;
@@ -388,8 +425,7 @@ export async function writeAnswer(answer: Answer, res: ServerResponse): Promise<
     let size = 0;
     for (const c of all) size += c.length;
     if (!declared) head.push('content-length', String(size));
-    res.writeHead(status, head);
-    res.end(all.length === 1 ? all[0] : Buffer.concat(all));
+    endAtTurnEnd(res, status, head, all.length === 1 ? all[0] : Buffer.concat(all));
     return;
   }
   if (res.destroyed) {
