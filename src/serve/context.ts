@@ -96,6 +96,7 @@ export class Deadlines {
     if (i === list.length) list.push(ctx);
     else list.splice(i, 0, ctx);
     if (i === 0) this.#arm();
+    if (list.length === 1 && this.#timer !== undefined) hold(this.#timer, true);
   }
 
   /** `ctx` ended before its deadline (or was expired). */
@@ -106,12 +107,10 @@ export class Deadlines {
     if (i < 0) return;
     if (i === 0) list.shift();
     else list.splice(i, 1);
-    if (list.length === 0 && this.#timer !== undefined) {
-      // Nothing to wait for: an idle server keeps no timer (nor a process that cannot exit).
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-      this.#at = Infinity;
-    }
+    // Nothing to wait for: the timer stays set (one request at a time would otherwise set and
+    // clear one each) but no longer keeps the process alive; it fires, finds nothing due, and
+    // is not set again.
+    if (list.length === 0 && this.#timer !== undefined) hold(this.#timer, false);
   }
 
   #arm(): void {
@@ -134,6 +133,13 @@ export class Deadlines {
     this.#arm();
     for (const ctx of due) ctx.expire();
   }
+}
+
+/** Whether a timer keeps the process alive (Node's `ref`/`unref`; browsers have neither). */
+function hold(timer: ReturnType<typeof setTimeout>, alive: boolean): void {
+  if (typeof timer !== 'object' || timer === null) return;
+  if (alive) timer.ref();
+  else timer.unref();
 }
 
 /** How long a guest may keep the thread before it is paused for the others (milliseconds). */
