@@ -6,7 +6,7 @@ import { decodeModule } from '../binary/decode.ts';
 import { encodeModule } from '../binary/encode.ts';
 import { type Instr, type Module, emptyModule } from './ast.ts';
 import { FEATURES } from './features.ts';
-import { OPCODES, type OpDef, TWO_CODE_KINDS, opcodeTables } from './opcodes.ts';
+import { OPCODES, type OpDef, TWO_CODE_KINDS, opcodeTables, writesMemory } from './opcodes.ts';
 
 /** Instructions of each immediate kind with non-trivial sample values (both codes of two-code kinds). */
 function samples(def: OpDef): Record<string, unknown>[] {
@@ -126,4 +126,18 @@ test('a feature set limits the opcodes a decoder accepts', () => {
   const all = opcodeTables();
   assert.equal(all.single[0x1c]?.name, 'select', 'typed select shares the select row');
   assert.equal(all.prefixed.get(0xfb)?.[23]?.name, 'ref.cast');
+});
+
+test('writesMemory: every store, atomic read-modify-write and bulk memory write, nothing else', () => {
+  const writers = OPCODES.filter(writesMemory).map((d) => d.name);
+  const stores = ['i32.store', 'i64.store', 'f32.store', 'f64.store', 'i32.store8', 'i32.store16', 'i64.store8', 'i64.store16', 'i64.store32'];
+  const atomicStores = ['i32.atomic.store', 'i64.atomic.store', 'i32.atomic.store8', 'i32.atomic.store16', 'i64.atomic.store8', 'i64.atomic.store16', 'i64.atomic.store32'];
+  const rmw: string[] = [];
+  for (const op of ['add', 'sub', 'and', 'or', 'xor', 'xchg', 'cmpxchg']) {
+    rmw.push(`i32.atomic.rmw.${op}`, `i64.atomic.rmw.${op}`, `i32.atomic.rmw8.${op}_u`, `i32.atomic.rmw16.${op}_u`, `i64.atomic.rmw8.${op}_u`, `i64.atomic.rmw16.${op}_u`, `i64.atomic.rmw32.${op}_u`);
+  }
+  const simd = ['v128.store', 'v128.store8_lane', 'v128.store16_lane', 'v128.store32_lane', 'v128.store64_lane'];
+  const bulk = ['memory.init', 'memory.copy', 'memory.fill'];
+  assert.deepEqual(new Set(writers), new Set([...stores, ...atomicStores, ...rmw, ...simd, ...bulk]));
+  assert.equal(writers.length, stores.length + atomicStores.length + rmw.length + simd.length + bulk.length);
 });

@@ -26,6 +26,27 @@ export function opcodeByName(name: string): OpDef | undefined {
 }
 
 /**
+ * Whether an instruction writes linear memory: a memory instruction with no results (the
+ * stores, `v128.storeN_lane`, atomic stores, `memory.fill`), an atomic read-modify-write
+ * (`*.atomic.rmw*`, cmpxchg included), or `memory.copy` / `memory.init` (checked by hand, so
+ * without a signature). Loads, `memory.size`/`grow`, `memory.atomic.notify`/`wait*` write
+ * nothing a guest can read back (grow changes the size, not the bytes). `tessera serve` marks
+ * the blocks these write (src/serve/write-marks.ts).
+ */
+export function writesMemory(row: OpDef): boolean {
+  switch (row.imm) {
+    case 'memarg': case 'memarg_lane': return noResults(row.sig) || row.name.includes('.atomic.rmw');
+    case 'memory': return noResults(row.sig);
+    case 'memory_copy': case 'memory_init': return true;
+    default: return false;
+  }
+}
+
+function noResults(sig: string | null): boolean {
+  return sig !== null && sig.split('->')[1].trim() === '';
+}
+
+/**
  * Dense decode tables for one feature set: `single[code]` for single-byte opcodes, and one
  * array per prefix for prefixed ones. A two-code instruction (TWO_CODE_KINDS) is found under
  * both codes. Built once per feature set, so decoding pays no per-instruction feature check.
