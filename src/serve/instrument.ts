@@ -22,12 +22,16 @@
 //   `data.drop` / `elem.drop` first sets a global of its own, since a dropped segment cannot
 //   be brought back from JavaScript (an instance that dropped one after instantiation is not
 //   reset but discarded).
+// - Written blocks (with the state, for resets that copy back only what a request wrote):
+//   every write into an imported 32-bit memory first marks its 4 KiB block in a map the host
+//   supplies (`tessera:serve` `written<k>`, src/serve/write-marks.ts).
 //
 // All of it only appends to the module's index spaces, except the new function imports, which
 // come before the module's own functions: every function index at or above them moves up by
 // two (calls, ref.func, exports, start, elements, names).
 import type { Expr, Instr, Module, Names } from '../core/ast.ts';
 import type { MemoryType, ValType } from '../core/types.ts';
+import { addWriteMarks, type WriteMapSlot } from './write-marks.ts';
 
 /** The module name of everything the rewriting adds. */
 export const HOST_MODULE = 'tessera:serve';
@@ -46,6 +50,8 @@ export interface InstrumentOptions {
   readonly importMemories: boolean;
   /** Export the module's mutable state and flag segment drops (ModuleState). */
   readonly exportState?: boolean;
+  /** With exportState: mark the blocks each write into an imported memory touches (write-marks.ts). */
+  readonly writeMarks?: boolean;
 }
 
 /** What the host reads and restores to reset an instance of the module (exports by name). */
@@ -76,6 +82,8 @@ export interface Instrumented {
   readonly memories: readonly MemorySlot[];
   /** Present when asked for with `exportState`. */
   readonly state?: ModuleState;
+  /** The written-block maps the host must supply (writeMarks), in import order. */
+  readonly maps: readonly WriteMapSlot[];
 }
 
 /** The memory-related refusal: a module that needs more at start than the cap allows. */
@@ -104,8 +112,10 @@ export function instrumentModule(m: Module, options: InstrumentOptions): Instrum
   const interrupt = options.interrupt && m.funcs.length > 0;
   if (interrupt) addInterrupt(m);
   const state = options.exportState === true ? exportState(m) : undefined;
-  if (interrupt || memories.length > 0 || (state !== undefined && m.exports.some((x) => x.name.startsWith(STATE_PREFIX)))) delete m.source;
-  return { module: m, interrupt, memories, ...(state === undefined ? {} : { state }) };
+  // Last, when every function and memory index is final.
+  const maps = state !== undefined && options.writeMarks === true ? addWriteMarks(m, HOST_MODULE) : [];
+  if (interrupt || memories.length > 0 || maps.length > 0 || (state !== undefined && m.exports.some((x) => x.name.startsWith(STATE_PREFIX)))) delete m.source;
+  return { module: m, interrupt, memories, maps, ...(state === undefined ? {} : { state }) };
 }
 
 /** The prefix of the exports `exportState` adds. */
