@@ -24,12 +24,12 @@
 // The map is 16 pages (1 MiB, a byte for each of the 2^20 blocks of a 32-bit address space),
 // so a mark is never out of bounds, whatever the address. Map imports come after the module's
 // memory imports; memories it defines move up by their number.
+import { BLOCK_LOG2 } from '../component/abi/written.ts';
 import type { Func, Instr, Module } from '../core/ast.ts';
 import { OPCODES, writesMemory } from '../core/opcodes.ts';
 import type { AddrType, MemoryType } from '../core/types.ts';
 
-/** log2 of the block size: 4 KiB blocks. */
-export const BLOCK_LOG2 = 12;
+export { BLOCK_LOG2 };
 /** The pages (64 KiB) of a written-block map: one byte per block of a 4 GiB memory. */
 export const MAP_PAGES = 16;
 /** The type every map import has. */

@@ -11,6 +11,7 @@ import type { HandleTable, JsShape, LiftLowerOptions } from './api.ts';
 import { Cx } from './context.ts';
 import { shapeOf } from './layout.ts';
 import { compilePlan } from './plan.ts';
+import { markWritten } from './written.ts';
 
 /** Buffer.MAX_LENGTH. */
 export const MAX_BUFFER_LENGTH = 2 ** 28 - 1;
@@ -121,6 +122,8 @@ export function bufferValues(t: VT | undefined, opts: LiftLowerOptions, handles:
     },
     store(c, ptr) {
       cx.fresh();
+      // A stream or future read lands in the reader's buffer: mark it (written.ts).
+      if (cx.written !== undefined) markWritten(cx.written, ptr, chunkLength(c, size) * size);
       if (raw) {
         cx.u8.set(c as Uint8Array, ptr);
         return;

@@ -14,6 +14,7 @@ import type { AddrType } from '../../core/types.ts';
 import type { CallScope, HandleTable } from './api.ts';
 import { UTF16_TAG } from './layout.ts';
 import type { HintLog } from './string-hints.ts';
+import { markWritten, writtenMapOf } from './written.ts';
 
 export type Core = number | bigint;
 /** The realloc option as core code exports it: numbers with a 32-bit memory, 🐘 bigints with a 64-bit one. */
@@ -107,6 +108,12 @@ export class Cx {
   readonly handles: HandleTable;
   /** 🐘 The memory is 64-bit: realloc takes and returns bigints. */
   readonly wide: boolean;
+  /**
+   * The memory's written-block map when its host tracks writes (written.ts): every area the
+   * ABI writes into is marked, as realloc'd (strings, lists, spilled tuples) or as a result
+   * area checked by checkPtr.
+   */
+  readonly written: Uint8Array | undefined;
   u8: Uint8Array = EMPTY;
   dv: DataView = new DataView(EMPTY.buffer);
   /** TextDecoder refuses views of a SharedArrayBuffer in browsers: decode a copy then. */
@@ -125,6 +132,7 @@ export class Cx {
     this.reallocFn = realloc;
     this.handles = handles;
     this.wide = addr === 'i64';
+    this.written = writtenMapOf(memory);
     if (memory !== undefined) this.refresh();
   }
 
@@ -165,6 +173,8 @@ export class Cx {
       ? index64(f(BigInt(old), BigInt(oldSize), BigInt(align), BigInt(newSize)))
       : (f(old, oldSize, align, newSize) as number) >>> 0;
     this.fresh();
+    // Whatever the ABI writes next, it writes inside [p, p + newSize).
+    if (this.written !== undefined) markWritten(this.written, p, newSize);
     return p;
   }
 
@@ -180,9 +190,14 @@ export class Cx {
     return p;
   }
 
-  /** Checks a pointer to a spilled tuple (params or results) that core code handed over. */
+  /**
+   * Checks a pointer to a spilled tuple (params or results) that core code handed over. The
+   * area is marked written: results are stored there (marking an area only read costs a
+   * block copy at the next reset, nothing else).
+   */
   checkPtr(ptr: number, align: number, size: number): void {
     if ((ptr & (align - 1)) !== 0) trap('unaligned pointer');
     if (!this.inBounds(ptr, size)) trap('pointer out of bounds of memory');
+    if (this.written !== undefined) markWritten(this.written, ptr, size);
   }
 }

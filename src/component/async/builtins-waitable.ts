@@ -3,6 +3,7 @@
 // until one of the set's waitables has an event (or, if cancellable, the task is cancelled)
 // and writes the event's two payloads at `ptr`.
 import { Trap } from '../../core/errors.ts';
+import { markWritten, writtenMapOf } from '../abi/written.ts';
 import type { AnyCanonFields } from '../ast.ts';
 import { index64 } from '../link/abi.ts';
 import type { AnyFn, Frame } from '../link/frame.ts';
@@ -26,10 +27,12 @@ export function waitableSetAt(inst: RuntimeInstance, i: number): WaitableSet {
  * `unpack_event`: the payloads go to memory (two u32s whatever the address type), the code is
  * returned. 🐘 `ptr` is an i64 bigint with a 64-bit memory.
  */
-function unpackEvent(memory: WebAssembly.Memory, ptr: Core, e: EventTuple): number {
+function unpackEvent(memory: WebAssembly.Memory, written: Uint8Array | undefined, ptr: Core, e: EventTuple): number {
   const p = typeof ptr === 'bigint' ? index64(ptr) : ptr >>> 0;
   if ((p & 3) !== 0) throw new Trap('unaligned pointer', 'event pointer not aligned');
   if (p + 8 > memory.buffer.byteLength) throw new Trap('pointer out of bounds of memory', 'event pointer out of bounds of memory');
+  // A host that tracks writes into this memory (abi/written.ts) sees these two words too.
+  if (written !== undefined) markWritten(written, p, 8);
   const dv = new DataView(memory.buffer);
   dv.setUint32(p, e[1] >>> 0, true);
   dv.setUint32(p + 4, e[2] >>> 0, true);
@@ -48,6 +51,7 @@ export function waitableSetNew(frame: Frame): AnyFn {
 export function waitableSetWait(frame: Frame, x: AnyCanonFields): AnyFn {
   const inst = frame.inst;
   const memory = frame.coreMemories[x.memory];
+  const written = writtenMapOf(memory);
   const addr = frame.scope.coreMemories[x.memory].addr;
   const cancellable = x.cancellable;
   const attempt = (si: number, ptr: Core): unknown => {
@@ -55,12 +59,12 @@ export function waitableSetWait(frame: Frame, x: AnyCanonFields): AnyFn {
     const thread = currentThreadOf(inst);
     if (thread === null || !thread.mayBlock) syncTaskCannotBlock(inst);
     const wset = waitableSetAt(inst, si);
-    if (thread.task.deliverPendingCancel(cancellable)) return unpackEvent(memory, ptr, CANCELLED_EVENT);
-    if (wset.hasPendingEvent()) return unpackEvent(memory, ptr, wset.getPendingEvent());
+    if (thread.task.deliverPendingCancel(cancellable)) return unpackEvent(memory, written, ptr, CANCELLED_EVENT);
+    if (wset.hasPendingEvent()) return unpackEvent(memory, written, ptr, wset.getPendingEvent());
     wset.numWaiting++;
     return thread.blockStack(() => wset.hasPendingEvent(), cancellable, (cancelled) => {
       wset.numWaiting--;
-      return unpackEvent(memory, ptr, cancelled ? CANCELLED_EVENT : wset.getPendingEvent());
+      return unpackEvent(memory, written, ptr, cancelled ? CANCELLED_EVENT : wset.getPendingEvent());
     });
   };
   return blockingImport(attempt as (...a: Core[]) => unknown, ['i32', addr], ['i32']);
@@ -70,6 +74,7 @@ export function waitableSetWait(frame: Frame, x: AnyCanonFields): AnyFn {
 export function waitableSetPoll(frame: Frame, x: AnyCanonFields): AnyFn {
   const inst = frame.inst;
   const memory = frame.coreMemories[x.memory];
+  const written = writtenMapOf(memory);
   const cancellable = x.cancellable;
   return ((si: number, ptr: Core) => {
     if (!inst.mayLeave) throw leaveTrap();
@@ -78,7 +83,7 @@ export function waitableSetPoll(frame: Frame, x: AnyCanonFields): AnyFn {
     let e = NO_EVENT;
     if (thread !== null && thread.task.deliverPendingCancel(cancellable)) e = CANCELLED_EVENT;
     else if (wset.hasPendingEvent()) e = wset.getPendingEvent();
-    return unpackEvent(memory, ptr, e);
+    return unpackEvent(memory, written, ptr, e);
   }) as AnyFn;
 }
 
