@@ -57,15 +57,20 @@ export interface InstantiateOptions {
    * Extra imports for core modules, asked for at each core instantiation with the compiled
    * module (a host that rewrote a component's modules, as `tessera serve` does to give them a
    * deadline check and pooled memories, supplies what it added). The component's own
-   * instantiation arguments win over a module name given here.
+   * instantiation arguments win over a module name given here; they are passed as `args`
+   * (by module name, the exports of a core instance), so a host can see what the module gets
+   * from the component (`tessera serve` finds the written-block map of an imported memory).
    */
-  readonly coreImports?: (module: WebAssembly.Module) => WebAssembly.Imports | undefined;
+  readonly coreImports?: (module: WebAssembly.Module, args: CoreImportArgs) => WebAssembly.Imports | undefined;
   /**
    * Told of each core instance as it is made, with its compiled module (a host that rewrote
    * the modules to export their state reads it from there: `tessera serve`'s resets).
    */
   readonly coreInstance?: (module: WebAssembly.Module, instance: WebAssembly.Instance) => void;
 }
+
+/** A core instantiation's arguments: by import module name, the exports of a core instance. */
+export type CoreImportArgs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
 /**
  * Host imports by name: a function per func import, an object per instance import (its

@@ -240,3 +240,28 @@ test('a start function runs at instantiation, in order with core start functions
   instantiateComponentSync(c, { note: (s: unknown) => { notes.push(s); } });
   assert.deepEqual(notes, [1, 2]);
 });
+
+test('the coreImports hook gets each core instantiation\'s arguments', async () => {
+  const c = parseComponent(`(component
+    (core module $A (memory (export "memory") 1))
+    (core module $B
+      (import "a" "memory" (memory 1))
+      (func (export "run") (result i32) (i32.load (i32.const 0))))
+    (core instance $a (instantiate $A))
+    (core instance $b (instantiate $B (with "a" (instance $a))))
+    (func (export "run") (result u32) (canon lift (core func $b "run"))))`);
+  const compiled = await compileComponent(c);
+  const seen: string[][] = [];
+  let memory: unknown;
+  const { exports } = await instantiateComponent(compiled, {}, {
+    coreImports: (_module, args) => {
+      seen.push(Object.keys(args));
+      memory ??= args.a?.memory;
+      return undefined;
+    },
+  });
+  assert.deepEqual(seen, [[], ['a']]);
+  assert.ok(memory instanceof WebAssembly.Memory);
+  new Uint32Array(memory.buffer)[0] = 5;
+  assert.equal((exports.run as Fn)(), 5, 'the memory module B got');
+});

@@ -59,7 +59,7 @@ export function* instantiateFrame(def: CompiledComponent, importer: Importer, pa
           for (const a of i.args) imports[a.name] = frame.coreInstances[a.instance];
           const module = frame.coreModules[i.module];
           // A host's own imports for modules it rewrote (the component's arguments win).
-          const extra = root.coreImports?.(module);
+          const extra = root.coreImports?.(module, imports);
           const instance = yield { module, imports: (extra === undefined ? imports : { ...extra, ...imports }) as WebAssembly.Imports };
           root.coreInstance?.(module, instance);
           frame.coreInstances.push(instance.exports as CoreInstance);

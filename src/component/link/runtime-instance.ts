@@ -18,7 +18,7 @@ export interface Root {
   /** 🔀 The `deadlock` instantiation option: 'trap' rejects calls that can never finish. */
   readonly deadlock?: 'trap' | 'wait';
   /** The `coreImports` instantiation option: extra imports for each core instantiation. */
-  readonly coreImports?: (module: WebAssembly.Module) => WebAssembly.Imports | undefined;
+  readonly coreImports?: (module: WebAssembly.Module, args: Readonly<Record<string, Readonly<Record<string, unknown>>>>) => WebAssembly.Imports | undefined;
   /** The `coreInstance` instantiation option: told of each core instance made. */
   readonly coreInstance?: (module: WebAssembly.Module, instance: WebAssembly.Instance) => void;
   /** Every component instance made under this root, outermost first (link/quiescence.ts). */
