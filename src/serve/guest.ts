@@ -12,12 +12,16 @@ import { validateComponent } from '../component/validate/component.ts';
 import type { Scope } from '../component/validate/scope.ts';
 import { p2Interface } from '../wasi/p2/host.ts';
 import { p3Interface } from '../wasi/p3/host.ts';
+import type { CoreImportArgs } from '../component/link/index.ts';
 import { HOST_MODULE, INTERRUPT, instrumentModule, type MemorySlot, type ModuleState, YIELD } from './instrument.ts';
+import { MAP_PAGES, type WriteMapSlot } from './write-marks.ts';
 
 /** What a rewritten core module needs from the host at instantiation. */
 export interface ModuleNeeds {
   readonly interrupt: boolean;
   readonly memories: readonly MemorySlot[];
+  /** The written-block maps of the memories it imports (src/serve/write-marks.ts). */
+  readonly maps: readonly WriteMapSlot[];
   /** The state it exports for resets (absent: none, or the guest was prepared without). */
   readonly state?: ModuleState;
 }
@@ -28,11 +32,30 @@ export interface InterruptImports {
   readonly yield: WebAssembly.ImportValue;
 }
 
+/** Where written-block maps come from: the pool that made the memories (MemoryPool). */
+export interface WriteMaps {
+  /** The map paired with `memory`; undefined when it has none (the memory is not tracked). */
+  mapOf(memory: WebAssembly.Memory): WebAssembly.Memory | undefined;
+}
+
+let sink: WebAssembly.Memory | undefined;
+
+/**
+ * The map of memories nobody tracks (not from the pool: a module's own memory exported to
+ * another module): marked and never read, shared by all.
+ */
+function sinkMap(): WebAssembly.Memory {
+  return sink ??= new WebAssembly.Memory({ initial: MAP_PAGES, maximum: MAP_PAGES });
+}
+
 /**
  * What the host gives a rewritten core module (`needs`: undefined when it was not rewritten):
- * its interrupt checks and its memories, each taken from `take` (the pool).
+ * its interrupt checks, its memories, each taken from `take` (the pool), and the written-block
+ * map of each memory it imports: a pool memory's own, or, for a memory the component passes
+ * in (`args`, the core instantiation's arguments: a wasi adapter gets the main module's
+ * memory), the map of that memory, so both modules mark one map.
  */
-export function hostCoreImports(needs: ModuleNeeds | undefined, interrupt: InterruptImports, take: (slot: MemorySlot) => WebAssembly.Memory): WebAssembly.Imports | undefined {
+export function hostCoreImports(needs: ModuleNeeds | undefined, interrupt: InterruptImports, take: (slot: MemorySlot) => WebAssembly.Memory, args: CoreImportArgs, maps: WriteMaps): WebAssembly.Imports | undefined {
   if (needs === undefined) return undefined;
   const host: Record<string, WebAssembly.ImportValue> = {};
   if (needs.interrupt) {
@@ -40,6 +63,10 @@ export function hostCoreImports(needs: ModuleNeeds | undefined, interrupt: Inter
     host[YIELD] = interrupt.yield;
   }
   for (const slot of needs.memories) host[slot.name] = take(slot);
+  for (const slot of needs.maps) {
+    const memory = slot.module === HOST_MODULE ? host[slot.field] : args[slot.module]?.[slot.field];
+    host[slot.name] = (memory instanceof WebAssembly.Memory ? maps.mapOf(memory) : undefined) ?? sinkMap();
+  }
   return { [HOST_MODULE]: host };
 }
 
@@ -103,6 +130,24 @@ export async function prepareGuest(bytes: Uint8Array, options: PrepareOptions = 
     const names = top === undefined ? [] : [...top.exports.keys()];
     throw new GuestError(`the component does not export wasi:http/incoming-handler@0.2 (a wasi:http/proxy server exports it) or wasi:http/handler@0.3 (a wasi:http/service); it exports ${names.length === 0 ? 'nothing' : names.join(', ')}`);
   }
+  // Written-block marks only where instances are reset: a 0.3 service shares its instances
+  // and never resets them (src/serve/service-p3.ts).
+  const rewritten = await rewriteComponent(component, scopes, options, options.resettable !== false && !isServiceExport(handlerExport));
+  return { ...rewritten, handlerExport };
+}
+
+/** A validated component with its core modules rewritten and compiled (prepareGuest's work past its checks). */
+export interface RewrittenComponent {
+  readonly compiled: CompiledComponent;
+  readonly needs: ReadonlyMap<WebAssembly.Module, ModuleNeeds>;
+  readonly unresettable: string | undefined;
+}
+
+/**
+ * Rewrites and compiles the core modules of `component` (validated into `scopes`) as
+ * `options` say, with written-block marks when `writeMarks`.
+ */
+export async function rewriteComponent(component: Component, scopes: Map<Component, Scope>, options: PrepareOptions, writeMarks: boolean): Promise<RewrittenComponent> {
   // The component keeps its own modules (the runtime reads their types); the engine compiles
   // rewritten copies.
   const list = coreModules(component, []);
@@ -111,6 +156,7 @@ export async function prepareGuest(bytes: Uint8Array, options: PrepareOptions = 
     importMemories: options.poolMemories !== false,
     maxPages: options.maxMemoryPages,
     exportState: options.resettable !== false,
+    writeMarks,
   }));
   const compiledModules = await Promise.all(rewritten.map((r) => WebAssembly.compile(encodeModule(r.module))));
   const modules = new Map(list.map((m, i) => [m, compiledModules[i]]));
@@ -118,14 +164,14 @@ export async function prepareGuest(bytes: Uint8Array, options: PrepareOptions = 
   for (const [i, r] of rewritten.entries()) {
     const st = r.state;
     const state = st !== undefined && (st.globals.length > 0 || st.tables.length > 0 || st.memories.length > 0 || st.drops !== undefined) ? st : undefined;
-    if (r.interrupt || r.memories.length > 0 || state !== undefined) {
-      needs.set(compiledModules[i], { interrupt: r.interrupt, memories: r.memories, ...(state === undefined ? {} : { state }) });
+    if (r.interrupt || r.memories.length > 0 || r.maps.length > 0 || state !== undefined) {
+      needs.set(compiledModules[i], { interrupt: r.interrupt, memories: r.memories, maps: r.maps, ...(state === undefined ? {} : { state }) });
     }
   }
   let unresettable = options.resettable === false ? 'prepared without resettable state' : rewritten.find((r) => r.state?.unresettable !== undefined)?.state?.unresettable;
   // Modules and components the host hands in are not rewritten: their state is out of reach.
-  for (const e of top?.imports.values() ?? []) {
+  for (const e of scopes.get(component)?.imports.values() ?? []) {
     if (unresettable === undefined && (e.kind === 'module' || e.kind === 'component')) unresettable = `it imports a core module or component`;
   }
-  return { compiled: new CompiledComponent(component, { scopes, modules }, undefined), handlerExport, needs, unresettable };
+  return { compiled: new CompiledComponent(component, { scopes, modules }, undefined), needs, unresettable };
 }

@@ -191,14 +191,14 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
     let given: WebAssembly.Memory[] = [];
     const instance = await instantiateComponent(guest.compiled, guardedImports(base, waiting, inst), {
       jspi: true,
-      coreImports: (module) => {
+      coreImports: (module, args) => {
         given = [];
         return hostCoreImports(guest.needs.get(module), interrupt, (slot) => {
           const memory = pool.take(slot);
           memories.push({ slot, memory });
           given.push(memory);
           return memory;
-        });
+        }, args, pool);
       },
       ...(resetting ? { coreInstance: (module: WebAssembly.Module, core: WebAssembly.Instance) => {
         cores.push({ instance: core, state: guest.needs.get(module)?.state, memories: given });

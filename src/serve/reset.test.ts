@@ -6,21 +6,28 @@
 // may. Then the core-level rules: what is restored, what makes an instance unresettable.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { decodeModule } from '../binary/decode.ts';
 import { encodeModule } from '../binary/encode.ts';
-import type { InitialState } from '../component/link/index.ts';
+import { hostMarks } from '../component/abi/written.ts';
+import type { Component } from '../component/ast.ts';
+import { initialState, instantiateComponent, type InitialState } from '../component/link/index.ts';
+import { parseComponent } from '../component/text/parse.ts';
+import { validateComponent } from '../component/validate/component.ts';
+import type { Scope } from '../component/validate/scope.ts';
 import { parseWat } from '../text/parse.ts';
 import { validateModule } from '../validate/module.ts';
+import { hostCoreImports, rewriteComponent } from './guest.ts';
 import { createHandler, type Handler } from './handler.ts';
 import { FUEL, HOST_MODULE, instrumentModule } from './instrument.ts';
-import { ImageCache, Snapshot } from './reset.ts';
+import { MemoryPool } from './memory-pool.ts';
+import { type CoreRecord, ImageCache, resetChecks, Snapshot } from './reset.ts';
 
 const STATE = new Uint8Array(readFileSync(new URL('../../test/fixtures/serve/state.component.wasm', import.meta.url)));
 const GUEST = new Uint8Array(readFileSync(new URL('../../test/fixtures/serve/guest.component.wasm', import.meta.url)));
 
-async function text(h: Handler, path: string): Promise<string> {
-  const r = await h(new Request(`http://example.test${path}`));
+async function text(h: Handler, path: string, init: RequestInit = {}): Promise<string> {
+  const r = await h(new Request(`http://example.test${path}`, init));
   const body = (await r.text()).trim();
   // The body can be complete before the guest has returned: wait for its instance's release.
   for (let i = 0; i < 1000 && h.inFlight > 0; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -204,5 +211,168 @@ describe('snapshots of core state', () => {
     assert.equal(images.image('0:0', b), ia);
     assert.notEqual(images.image('0:0', c), ia);
     assert.deepEqual(images.image('0:0', c), c);
+  });
+});
+
+// ---- resets that copy back only the written blocks, checked ----
+
+const HELLO = new Uint8Array(readFileSync(new URL('../../test/fixtures/serve/hello.component.wasm', import.meta.url)));
+
+/**
+ * A component whose host imports return a list and a string into guest memory (the host
+ * writes them where the guest's realloc says, and the result pair where the guest asks), its
+ * memory defined by one core module and written by another that imports it (as a wasi adapter
+ * writes into the main module's memory).
+ */
+const HOST_WRITES = `(component
+  (import "fill" (func $fill (param "n" u32) (result (list u8))))
+  (import "text" (func $text (param "n" u32) (result string)))
+  (core module $Mem
+    (memory (export "memory") 4)
+    (global $next (mut i32) (i32.const 8192))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1))) (i32.sub (i32.const 0) (local.get 2))))
+      (global.set $next (i32.add (local.get $p) (local.get 3)))
+      (local.get $p)))
+  (core instance $mem (instantiate $Mem))
+  (core func $fill (canon lower (func $fill) (memory (core memory $mem "memory")) (realloc (core func $mem "realloc"))))
+  (core func $text (canon lower (func $text) (memory (core memory $mem "memory")) (realloc (core func $mem "realloc"))))
+  (core module $Main
+    (import "mem" "memory" (memory 4))
+    (import "host" "fill" (func $fill (param i32 i32)))
+    (import "host" "text" (func $text (param i32 i32)))
+    (func (export "run") (param $n i32) (result i32)
+      (call $fill (local.get $n) (i32.const 16))
+      (call $text (local.get $n) (i32.const 24))
+      (i32.store (i32.const 200000) (local.get $n))
+      (i32.add (i32.load (i32.const 20)) (i32.load (i32.const 28)))))
+  (core instance $main (instantiate $Main (with "mem" (instance $mem))
+    (with "host" (instance (export "fill" (func $fill)) (export "text" (func $text))))))
+  (func (export "run") (param "n" u32) (result u32) (canon lift (core func $main "run"))))`;
+
+async function hostWrites() {
+  const component = parseComponent(HOST_WRITES);
+  const scopes = new Map<Component, Scope>();
+  validateComponent(component, { scopes });
+  const guest = await rewriteComponent(component, scopes, {}, true);
+  const pool = new MemoryPool(4);
+  const cores: CoreRecord[] = [];
+  let given: WebAssembly.Memory[] = [];
+  const instance = await instantiateComponent(guest.compiled, {
+    fill: (n: number) => new Uint8Array(n).fill(0xab),
+    text: (n: number) => 'é'.repeat(n),
+  }, {
+    coreImports: (module, args) => {
+      given = [];
+      return hostCoreImports(guest.needs.get(module), { interrupt: () => FUEL, yield: () => FUEL }, (slot) => {
+        const m = pool.take(slot);
+        given.push(m);
+        return m;
+      }, args, pool);
+    },
+    coreInstance: (module, core) => cores.push({ instance: core, state: guest.needs.get(module)?.state, memories: given }),
+  });
+  const snap = Snapshot.capture(cores, initialState(instance), new ImageCache());
+  if (typeof snap === 'string') assert.fail(snap);
+  const memory = cores.flatMap((c) => c.memories)[0];
+  return { snap, memory, run: instance.exports.run as (n: number) => number };
+}
+
+describe('resets copy back only the written blocks', () => {
+  before(() => { resetChecks.verify = true; });
+  after(() => { resetChecks.verify = false; });
+
+  it('host writes (a list and a string lowered into guest memory, their result areas) are marked; a skipped mark is caught', async () => {
+    const { snap, memory, run } = await hostWrites();
+    const image = new Uint8Array(memory.buffer).slice();
+    for (const n of [10, 10_000, 3]) {
+      assert.equal(run(n), 3 * n, 'the list and the string (two bytes a character) arrived');
+      assert.notDeepEqual(new Uint8Array(memory.buffer), image);
+      assert.equal(snap.reset(), undefined);
+      assert.deepEqual(new Uint8Array(memory.buffer), image);
+    }
+    // The same without the runtime's marks: the verification sees the blocks only the host wrote.
+    hostMarks.skip = true;
+    try {
+      run(10_000);
+      // Block 0 holds the result areas, written by the host alone.
+      assert.match(snap.reset() ?? '', /^verification: memory 0 differs from its image in block 0 /);
+    } finally {
+      hostMarks.skip = false;
+    }
+  });
+
+  async function checked(h: Handler, paths: string[], init: RequestInit = {}): Promise<void> {
+    for (const path of paths) await text(h, path, init);
+    assert.equal(h.stats.discarded, 0, h.stats.lastDiscard);
+    assert.ok(h.stats.resets >= paths.length, JSON.stringify(h.stats));
+  }
+
+  it('the serve fixtures: every reset leaves memory equal to its image', async () => {
+    await checked(await createHandler(HELLO, { limits: { readyInstances: 0 } }), ['/', '/x', '/']);
+    await checked(await createHandler(GUEST, { limits: { readyInstances: 0 } }), ['/hello', '/info', '/headers', '/status/201', '/big/100000', '/count', `/info?${'q'.repeat(10_000)}`, `/hello?${'q'.repeat(20_000)}`]);
+    await checked(await createHandler(GUEST, { limits: { readyInstances: 0 } }), ['/echo'], { method: 'POST', body: 'x'.repeat(10_000) });
+    const state = await createHandler(STATE, { limits: { readyInstances: 2 } });
+    await checked(state, ['/state', '/table', '/sp', '/heap', '/all', '/leak', '/state']);
+    await Promise.all(Array.from({ length: 8 }, (_, i) => text(state, i % 2 === 0 ? '/all' : '/heap')));
+    assert.equal(state.stats.discarded, 0, state.stats.lastDiscard);
+  });
+
+  it('a write the runtime did not mark discards the instance, saying so', async () => {
+    const h = await createHandler(GUEST, { limits: { readyInstances: 0 } });
+    await text(h, '/hello');
+    hostMarks.skip = true;
+    try {
+      // The path is written into guest memory by the host: 20 KB span blocks only it touches.
+      await text(h, `/hello?${'q'.repeat(20_000)}`);
+    } finally {
+      hostMarks.skip = false;
+    }
+    assert.equal(h.stats.discarded, 1);
+    assert.match(h.stats.lastDiscard ?? '', /^verification: memory 0 differs/);
+  });
+});
+
+describe('block-by-block resets of a tracked memory', () => {
+  function tracked(wat: string) {
+    const r = instrumentModule(decodeModule(encodeModule(parseWat(wat))), { interrupt: false, importMemories: true, exportState: true, writeMarks: true });
+    const bytes = encodeModule(r.module);
+    validateModule(bytes);
+    const pool = new MemoryPool(1);
+    const memory = pool.take(r.memories[0]);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { [HOST_MODULE]: { memory0: memory, written0: pool.mapOf(memory)! } });
+    const snap = Snapshot.capture([{ instance, state: r.state, memories: [memory] }], quiet, new ImageCache());
+    if (typeof snap === 'string') assert.fail(snap);
+    return { snap, memory, e: instance.exports as Record<string, (...a: number[]) => void> };
+  }
+
+  const WAT = `(module (memory 2) (data (i32.const 4088) "0123456789abcdef")
+    (func (export "wide") (param i32) (i64.store (local.get 0) (i64.const -1)))
+    (func (export "fill") (param i32 i32) (memory.fill (local.get 0) (i32.const 7) (local.get 1))))`;
+
+  it('restores each marked block and the next (a store straddling two blocks)', () => {
+    const { snap, memory, e } = tracked(WAT);
+    const image = new Uint8Array(memory.buffer).slice();
+    e.wide(4092);
+    e.fill(65536 * 2 - 10, 10);
+    e.fill(8192 + 100, 20_000);
+    assert.equal(snap.reset(), undefined);
+    assert.deepEqual(new Uint8Array(memory.buffer), image);
+  });
+
+  it('copies nothing it was not told of: an unmarked change stays, and the verification says where', () => {
+    const { snap, memory, e } = tracked(WAT);
+    e.wide(100);
+    new Uint8Array(memory.buffer)[4096 * 20] = 1; // behind the guest's back: no mark
+    resetChecks.verify = false;
+    assert.equal(snap.reset(), undefined);
+    assert.equal(new Uint8Array(memory.buffer)[4096 * 20], 1, 'the block was not copied back');
+    assert.equal(new Uint8Array(memory.buffer)[100], 0, 'the marked one was');
+    resetChecks.verify = true;
+    try {
+      assert.match(snap.reset() ?? '', /^verification: memory 0 differs from its image in block 20 /);
+    } finally {
+      resetChecks.verify = false;
+    }
   });
 });

@@ -13,8 +13,22 @@
 // Memory images are shared between the instances of one guest when their bytes are equal (a
 // guest whose start-up is deterministic: all of them), so a pool of instances costs one image
 // per memory, not one per instance.
+//
+// A memory whose writes are tracked (a pool memory with its written-block map: the guest's
+// stores, src/serve/write-marks.ts, and the runtime's writes, src/component/abi/written.ts,
+// mark its 4 KiB blocks) is put back block by block: each marked block k and the block after
+// it (a single store of up to 16 bytes may run into k + 1), then the map is cleared. Other
+// memories (a module's own, 64-bit or shared) are copied back whole.
+import { BLOCK_LOG2, writtenMapOf } from '../component/abi/written.ts';
 import type { InitialState } from '../component/link/index.ts';
 import type { ModuleState } from './instrument.ts';
+
+/**
+ * Checks for tests, off in production: after a tracked reset, compare the whole memory with
+ * its image, and answer why not when they differ (a write nobody marked), so the instance is
+ * discarded and the test sees the reason in the handler's stats.
+ */
+export const resetChecks = { verify: false };
 
 /** One core instance of a guest instance: its exported state and the memories the host gave it. */
 export interface CoreRecord {
@@ -53,6 +67,57 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 interface SavedMemory {
   readonly memory: WebAssembly.Memory;
   readonly image: Uint8Array;
+  /** The written-block map, as 32-bit words covering the memory's blocks (undefined: copied whole). */
+  readonly words: Uint32Array | undefined;
+  readonly map: Uint8Array | undefined;
+}
+
+/** The memory's written-block map over its blocks, cleared (what instantiation wrote is in the image). */
+function savedMap(memory: WebAssembly.Memory, bytes: number): { words: Uint32Array; map: Uint8Array } | undefined {
+  const full = writtenMapOf(memory);
+  // Pool memories are whole 64 KiB pages: 16 blocks, four words, each.
+  const blocks = bytes >>> BLOCK_LOG2;
+  if (full === undefined || bytes % 65536 !== 0 || blocks > full.length) return undefined;
+  const map = full.subarray(0, blocks);
+  map.fill(0);
+  return { words: new Uint32Array(map.buffer, map.byteOffset, blocks >>> 2), map };
+}
+
+/**
+ * Copies back the blocks `map` marks (each with the block after it) from `image`, in runs of
+ * adjacent blocks, and clears the map. Zero words (most of them) are skipped four blocks at a time.
+ */
+function restoreWritten(memory: WebAssembly.Memory, image: Uint8Array, words: Uint32Array, map: Uint8Array): void {
+  const blocks = map.length;
+  let view: Uint8Array | undefined;
+  let start = 0;
+  let end = 0; // the run [start, end) of blocks to copy; empty while end === 0
+  for (let w = 0; w < words.length; w++) {
+    if (words[w] === 0) continue;
+    for (let b = w << 2, last = b + 4; b < last; b++) {
+      if (map[b] === 0) continue;
+      const to = b + 2 <= blocks ? b + 2 : blocks;
+      if (end !== 0 && b <= end) {
+        if (to > end) end = to;
+        continue;
+      }
+      if (end !== 0) (view ??= new Uint8Array(memory.buffer)).set(image.subarray(start << BLOCK_LOG2, end << BLOCK_LOG2), start << BLOCK_LOG2);
+      start = b;
+      end = to;
+    }
+    words[w] = 0; // its four bytes, read above
+  }
+  if (end !== 0) (view ??= new Uint8Array(memory.buffer)).set(image.subarray(start << BLOCK_LOG2, end << BLOCK_LOG2), start << BLOCK_LOG2);
+}
+
+/** The first block where `memory` differs from `image`, or -1. */
+function firstDifference(memory: WebAssembly.Memory, image: Uint8Array): number {
+  const now = new Uint8Array(memory.buffer);
+  for (let b = 0; b << BLOCK_LOG2 < image.length; b++) {
+    const at = b << BLOCK_LOG2;
+    if (!equalBytes(now.subarray(at, at + (1 << BLOCK_LOG2)), image.subarray(at, at + (1 << BLOCK_LOG2)))) return b;
+  }
+  return -1;
 }
 
 interface SavedTable {
@@ -94,7 +159,9 @@ export class Snapshot {
       const exports = c.instance.exports;
       const own = c.state?.memories.map((name) => exports[name] as WebAssembly.Memory) ?? [];
       for (const [j, memory] of [...c.memories, ...own].entries()) {
-        memories.push({ memory, image: images.image(`${k}:${j}`, new Uint8Array(memory.buffer)) });
+        const image = images.image(`${k}:${j}`, new Uint8Array(memory.buffer));
+        const tracked = savedMap(memory, image.byteLength);
+        memories.push({ memory, image, words: tracked?.words, map: tracked?.map });
       }
       const st = c.state;
       if (st === undefined) continue;
@@ -125,7 +192,8 @@ export class Snapshot {
   /**
    * Puts the instance back as it was right after instantiation (call it only once its
    * request ended normally: no guest code on the stack). Answers why not instead, having
-   * changed nothing; the instance must then be discarded.
+   * changed nothing (but for a failed verification, resetChecks); the instance must then be
+   * discarded.
    */
   reset(): string | undefined {
     for (const m of this.#memories) if (m.memory.buffer.byteLength !== m.image.byteLength) return 'a memory grew';
@@ -133,7 +201,17 @@ export class Snapshot {
     for (const g of this.#drops) if (g.value !== 0) return 'a data or element segment was dropped';
     const why = this.#component.differs();
     if (why !== undefined) return why;
-    for (const m of this.#memories) new Uint8Array(m.memory.buffer).set(m.image);
+    for (const m of this.#memories) {
+      if (m.words === undefined || m.map === undefined) new Uint8Array(m.memory.buffer).set(m.image);
+      else restoreWritten(m.memory, m.image, m.words, m.map);
+    }
+    if (resetChecks.verify) {
+      for (const [i, m] of this.#memories.entries()) {
+        if (m.words === undefined) continue;
+        const b = firstDifference(m.memory, m.image);
+        if (b >= 0) return `verification: memory ${i} differs from its image in block ${b} after a tracked reset (a write was not marked)`;
+      }
+    }
     const globals = this.#globals;
     const values = this.#values;
     for (let i = 0; i < globals.length; i++) globals[i].value = values[i];

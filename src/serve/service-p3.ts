@@ -123,11 +123,11 @@ export async function createServiceHandler(guest: PreparedGuest, options: Handle
     const interrupt = interruptImports(inst);
     const ready = instantiateComponent(guest.compiled, { ...wasi.importsFor(guest.compiled), ...options.imports }, {
       jspi: true,
-      coreImports: (module) => hostCoreImports(guest.needs.get(module), interrupt, (slot) => {
+      coreImports: (module, args) => hostCoreImports(guest.needs.get(module), interrupt, (slot) => {
         const memory = pool.take(slot);
         inst.memories.push({ slot, memory });
         return memory;
-      }),
+      }, args, pool),
     }).then(({ exports }) => {
       const handle = (exports[guest.handlerExport] as Record<string, unknown> | undefined)?.handle;
       if (typeof handle !== 'function') throw new Error(`${guest.handlerExport} has no handle function`);
