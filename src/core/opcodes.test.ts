@@ -6,7 +6,7 @@ import { decodeModule } from '../binary/decode.ts';
 import { encodeModule } from '../binary/encode.ts';
 import { type Instr, type Module, emptyModule } from './ast.ts';
 import { FEATURES } from './features.ts';
-import { OPCODES, type OpDef, TWO_CODE_KINDS, opcodeTables, writesMemory } from './opcodes.ts';
+import { OPCODES, type OpDef, TWO_CODE_KINDS, opcodeTables, writesMemory, writesTable } from './opcodes.ts';
 
 /** Instructions of each immediate kind with non-trivial sample values (both codes of two-code kinds). */
 function samples(def: OpDef): Record<string, unknown>[] {
@@ -140,4 +140,8 @@ test('writesMemory: every store, atomic read-modify-write and bulk memory write,
   const bulk = ['memory.init', 'memory.copy', 'memory.fill'];
   assert.deepEqual(new Set(writers), new Set([...stores, ...atomicStores, ...rmw, ...simd, ...bulk]));
   assert.equal(writers.length, stores.length + atomicStores.length + rmw.length + simd.length + bulk.length);
+});
+
+test('writesTable: table.set, fill, grow, copy and init, nothing else', () => {
+  assert.deepEqual(OPCODES.filter(writesTable).map((d) => d.name).sort(), ['table.copy', 'table.fill', 'table.grow', 'table.init', 'table.set']);
 });

@@ -42,6 +42,20 @@ export function writesMemory(row: OpDef): boolean {
   }
 }
 
+/**
+ * Whether an instruction changes a table's elements or size: every table instruction but the
+ * two that only read (`table.get`, `table.size`). Table signatures are checked by hand (no
+ * `sig`), so the rule is by immediate kind and name. `tessera serve` skips comparing tables
+ * no instruction of a component can change (src/serve/reset.ts).
+ */
+export function writesTable(row: OpDef): boolean {
+  switch (row.imm) {
+    case 'table': return row.name !== 'table.get' && row.name !== 'table.size';
+    case 'table_init': case 'table_copy': return true;
+    default: return false;
+  }
+}
+
 function noResults(sig: string | null): boolean {
   return sig !== null && sig.split('->')[1].trim() === '';
 }

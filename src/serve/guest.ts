@@ -163,7 +163,7 @@ export async function rewriteComponent(component: Component, scopes: Map<Compone
   const needs = new Map<WebAssembly.Module, ModuleNeeds>();
   for (const [i, r] of rewritten.entries()) {
     const st = r.state;
-    const state = st !== undefined && (st.globals.length > 0 || st.tables.length > 0 || st.memories.length > 0 || st.drops !== undefined) ? st : undefined;
+    const state = st !== undefined && (st.globals.length > 0 || st.tables.length > 0 || st.memories.length > 0 || st.drops !== undefined || st.writesTables) ? st : undefined;
     if (r.interrupt || r.memories.length > 0 || r.maps.length > 0 || state !== undefined) {
       needs.set(compiledModules[i], { interrupt: r.interrupt, memories: r.memories, maps: r.maps, ...(state === undefined ? {} : { state }) });
     }

@@ -30,6 +30,7 @@
 // come before the module's own functions: every function index at or above them moves up by
 // two (calls, ref.func, exports, start, elements, names).
 import type { Expr, Instr, Module, Names } from '../core/ast.ts';
+import { OPCODES, writesTable } from '../core/opcodes.ts';
 import type { MemoryType, ValType } from '../core/types.ts';
 import { addWriteMarks, type WriteMapSlot } from './write-marks.ts';
 
@@ -66,6 +67,11 @@ export interface ModuleState {
   readonly drops: string | undefined;
   /** Why an instance of the module cannot be put back exactly as instantiated (undefined: it can). */
   readonly unresettable: string | undefined;
+  /**
+   * Whether its code can change a table (writesTable: its own or one it imports). A table no
+   * module of a component changes needs no comparing at a reset (the host writes none).
+   */
+  readonly writesTables: boolean;
 }
 
 /** A memory the host must supply to an instrumented module, under `tessera:serve` `name`. */
@@ -117,6 +123,8 @@ export function instrumentModule(m: Module, options: InstrumentOptions): Instrum
   if (interrupt || memories.length > 0 || maps.length > 0 || (state !== undefined && m.exports.some((x) => x.name.startsWith(STATE_PREFIX)))) delete m.source;
   return { module: m, interrupt, memories, maps, ...(state === undefined ? {} : { state }) };
 }
+
+const TABLE_WRITERS: ReadonlySet<string> = new Set(OPCODES.filter(writesTable).map((r) => r.name));
 
 /** The prefix of the exports `exportState` adds. */
 export const STATE_PREFIX = `${HOST_MODULE}/`;
@@ -194,7 +202,8 @@ function exportState(m: Module): ModuleState {
     m.exports.push({ name, kind: 'memory', index: importedMemories + k });
     memories.push(name);
   }
-  return { globals, tables, memories, drops, unresettable: reasons.length === 0 ? undefined : reasons[0] };
+  const writesTables = m.funcs.some((f) => f.body.some((i) => TABLE_WRITERS.has(i.op)));
+  return { globals, tables, memories, drops, unresettable: reasons.length === 0 ? undefined : reasons[0], writesTables };
 }
 
 /**

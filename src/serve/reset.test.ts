@@ -202,6 +202,20 @@ describe('snapshots of core state', () => {
     assert.match(String(Snapshot.capture([{ instance: n.instance, state: n.r.state, memories: [] }], quiet, new ImageCache())), /NaN/);
   });
 
+  it('compares tables only when some module can change one (no instruction of this one can)', () => {
+    const wat = (writer: string) => `(module (table (export "t") 2 funcref) (elem (i32.const 0) func $f) (func $f)
+      (func (export "w") ${writer}))`;
+    for (const [writer, restored] of [['', false], ['(table.set (i32.const 1) (ref.null func))', true]] as const) {
+      const b = build(wat(writer));
+      assert.equal(b.r.state?.writesTables, restored);
+      const snap = capture(b);
+      const t = b.instance.exports.t as WebAssembly.Table;
+      t.set(0, null); // behind the module's back: only the host could, and it does not
+      assert.equal(snap.reset(), undefined);
+      assert.equal(t.get(0) !== null, restored, writer);
+    }
+  });
+
   it('shares a memory image between instances whose memories are equal', () => {
     const images = new ImageCache();
     const a = new Uint8Array(65536).fill(3);

@@ -155,6 +155,10 @@ export class Snapshot {
     const drops: WebAssembly.Global[] = [];
     const why = component.differs();
     if (why !== undefined) return `after instantiation, ${why}`;
+    // Only code changes tables (the host writes none): when no module has a table instruction
+    // that writes, no table can differ from its state now, and comparing thousands of
+    // elements a reset (a JavaScript engine's function table) is skipped.
+    const tablesChange = cores.some((c) => c.state?.writesTables === true);
     for (const [k, c] of cores.entries()) {
       const exports = c.instance.exports;
       const own = c.state?.memories.map((name) => exports[name] as WebAssembly.Memory) ?? [];
@@ -173,7 +177,7 @@ export class Snapshot {
         globals.push(global);
         values.push(v);
       }
-      for (const name of st.tables) {
+      for (const name of tablesChange ? st.tables : []) {
         const table = exports[name] as WebAssembly.Table;
         const elements: unknown[] = [];
         for (let i = 0; i < table.length; i++) elements.push(table.get(i));
