@@ -158,7 +158,8 @@ export async function createHandler(component: Uint8Array | ArrayBuffer | Prepar
   const maxResponseBody = limits.maxResponseBodyBytes ?? 256 * MiB;
   const maxPages = Math.max(1, Math.floor((limits.maxMemoryBytes ?? 128 * MiB) / 65536));
   const guest = 'compiled' in component ? component
-    : await prepareGuest(component instanceof Uint8Array ? component : new Uint8Array(component), { maxMemoryPages: maxPages });
+    // Instances that are never reset need neither their state exported nor their writes marked.
+    : await prepareGuest(component instanceof Uint8Array ? component : new Uint8Array(component), { maxMemoryPages: maxPages, resettable: options.isolation !== 'fresh' });
   if (isServiceExport(guest.handlerExport)) return createServiceHandler(guest, options);
   const clocks = { ...defaultClocks(), sleepAsync, ...options.wasi?.clocks };
   const wasi = new WasiP2({ ...options.wasi, clocks, jspi: true });
