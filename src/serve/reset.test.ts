@@ -364,7 +364,7 @@ describe('block-by-block resets of a tracked memory', () => {
     (func (export "wide") (param i32) (i64.store (local.get 0) (i64.const -1)))
     (func (export "fill") (param i32 i32) (memory.fill (local.get 0) (i32.const 7) (local.get 1))))`;
 
-  it('restores each marked block and the next (a store straddling two blocks)', () => {
+  it('restores each marked block and the bytes a store straddling into the next one wrote', () => {
     const { snap, memory, e } = tracked(WAT);
     const image = new Uint8Array(memory.buffer).slice();
     e.wide(4092);

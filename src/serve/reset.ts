@@ -16,8 +16,9 @@
 //
 // A memory whose writes are tracked (a pool memory with its written-block map: the guest's
 // stores, src/serve/write-marks.ts, and the runtime's writes, src/component/abi/written.ts,
-// mark its 4 KiB blocks) is put back block by block: each marked block k and the block after
-// it (a single store of up to 16 bytes may run into k + 1), then the map is cleared. Other
+// mark its 4 KiB blocks) is put back block by block: each run of marked blocks and the 16
+// bytes after it (a single store of up to 16 bytes may run into the next block), then the map
+// is cleared. Other
 // memories (a module's own, 64-bit or shared) are copied back whole.
 import { BLOCK_LOG2, writtenMapOf } from '../component/abi/written.ts';
 import type { InitialState } from '../component/link/index.ts';
@@ -84,31 +85,40 @@ function savedMap(memory: WebAssembly.Memory, bytes: number): { words: Uint32Arr
 }
 
 /**
- * Copies back the blocks `map` marks (each with the block after it) from `image`, in runs of
- * adjacent blocks, and clears the map. Zero words (most of them) are skipped four blocks at a time.
+ * Copies back the blocks `map` marks from `image`, in runs of adjacent blocks, and clears the
+ * map. Zero words (most of them) are skipped four blocks at a time. A single access is marked
+ * by the block of its first byte and writes at most 16 bytes, so it may spill up to 15 bytes
+ * into the next block: each run is copied with the 16 bytes after it (bulk writes and the
+ * host's mark their whole range).
  */
 function restoreWritten(memory: WebAssembly.Memory, image: Uint8Array, words: Uint32Array, map: Uint8Array): void {
-  const blocks = map.length;
   let view: Uint8Array | undefined;
   let start = 0;
   let end = 0; // the run [start, end) of blocks to copy; empty while end === 0
+  const copy = () => {
+    const from = start << BLOCK_LOG2;
+    const to = Math.min((end << BLOCK_LOG2) + SPILL, image.length);
+    (view ??= new Uint8Array(memory.buffer)).set(image.subarray(from, to), from);
+  };
   for (let w = 0; w < words.length; w++) {
     if (words[w] === 0) continue;
     for (let b = w << 2, last = b + 4; b < last; b++) {
       if (map[b] === 0) continue;
-      const to = b + 2 <= blocks ? b + 2 : blocks;
-      if (end !== 0 && b <= end) {
-        if (to > end) end = to;
+      if (end !== 0 && b === end) {
+        end = b + 1;
         continue;
       }
-      if (end !== 0) (view ??= new Uint8Array(memory.buffer)).set(image.subarray(start << BLOCK_LOG2, end << BLOCK_LOG2), start << BLOCK_LOG2);
+      if (end !== 0) copy();
       start = b;
-      end = to;
+      end = b + 1;
     }
     words[w] = 0; // its four bytes, read above
   }
-  if (end !== 0) (view ??= new Uint8Array(memory.buffer)).set(image.subarray(start << BLOCK_LOG2, end << BLOCK_LOG2), start << BLOCK_LOG2);
+  if (end !== 0) copy();
 }
+
+/** The most bytes a single access writes (v128): how far one marked in a block may reach into the next. */
+const SPILL = 16;
 
 /** The first block where `memory` differs from `image`, or -1. */
 function firstDifference(memory: WebAssembly.Memory, image: Uint8Array): number {

@@ -76,7 +76,7 @@ describe('write marks', () => {
       ['i32', [100], [0]],
       ['i32', [4096 * 5 + 1], [5]],
       ['i32_off', [5], [2]],
-      ['i64', [4092], [0]], // straddles blocks 0 and 1: the reset restores k and k + 1
+      ['i64', [4092], [0]], // straddles blocks 0 and 1: the reset restores block 0 and 16 bytes past it
       ['f32', [8192], [2]],
       ['f64', [65536 * 4 - 8], [63]],
       ['s8', [65535], [15]],

@@ -16,7 +16,7 @@
 //
 // Which instructions: those the opcode table says write memory (writesMemory). A single access
 // writes at most 16 bytes and may straddle two blocks (an i64 at 4092): only the block of its
-// first byte is marked, and the reset restores each marked block and the one after it. The
+// first byte is marked, and the reset restores each marked block and the 16 bytes after it. The
 // bulk ones (memory.fill, memory.copy's destination, memory.init) mark [d, d + n) through a
 // small function appended to the module (memory.fill on the map); nothing for n = 0, and
 // nothing when d + n passes 2^32, since the instruction traps then without writing.
